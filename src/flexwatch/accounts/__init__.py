@@ -1,0 +1,1 @@
+"""Organisations, people, roles, sharing grants and the audit trail."""

@@ -1,0 +1,1 @@
+"""The demo workspace, made by the project's own synthetic-data generator."""

@@ -1,0 +1,1 @@
+"""Background jobs: progress that pages can show while django-tasks runs the work."""

@@ -1,0 +1,1 @@
+"""Controlled vocabularies: codes are stable identifiers, labels are translations."""
