@@ -1,0 +1,73 @@
+"""Small factories for tests: organisations, people with roles, records."""
+
+from dataclasses import dataclass, field
+from itertools import count
+
+from flexwatch.accounts import actions
+from flexwatch.accounts.models import Organisation, User
+from flexwatch.accounts.roles import Role
+from flexwatch.accounts.scoping import scope_for
+from flexwatch.sources.models import DataSource
+
+PASSWORD = "correct-horse-battery-9"
+_serial = count(1)
+
+
+def organisation(name: str | None = None, country: str = "FI", kind: str = "police"):
+    return Organisation.objects.create(
+        name=name or f"Organisation {next(_serial)}", country=country, kind=kind
+    )
+
+
+def person(org: Organisation | None, role: str, username: str | None = None) -> User:
+    return actions.create_user(
+        username or f"{role}-{next(_serial)}",
+        PASSWORD,
+        organisation=org,
+        role=role if org is not None else None,
+    )
+
+
+def actor(user: User) -> actions.Actor:
+    return actions.Actor(user, scope_for(user), "127.0.0.1")
+
+
+def source(owner: Organisation, title: str = "Inspection reports", **extra) -> DataSource:
+    values = {
+        "title": title,
+        "kind": "labour_inspection",
+        "country": owner.country,
+        "first_year": 2015,
+        "last_year": 2020,
+        "records_held": 120,
+        "access_conditions": "By written request.",
+        "notes": "Contact: registry desk.",
+        **extra,
+    }
+    return DataSource.objects.create(owner=owner, **values)
+
+
+@dataclass
+class Workspace:
+    """An owner organisation with a member per role, a rapporteur, an outsider."""
+
+    owner: Organisation
+    rapporteur: Organisation
+    outsider: Organisation
+    members: dict[str, User] = field(default_factory=dict)
+    rapporteur_analyst: User | None = None
+    outsider_admin: User | None = None
+
+    def user(self, role: str) -> User:
+        return self.members[role]
+
+
+def workspace() -> Workspace:
+    owner = organisation("Owner Inspectorate", "FI", "labour_inspection")
+    rapporteur = organisation("National Rapporteur", "FI", "national_rapporteur")
+    outsider = organisation("Outside Police", "EE", "police")
+    made = Workspace(owner, rapporteur, outsider)
+    made.members = {role: person(owner, role, f"owner-{role}") for role in Role.values}
+    made.rapporteur_analyst = person(rapporteur, "analyst", "rapporteur-analyst")
+    made.outsider_admin = person(outsider, "admin", "outsider-admin")
+    return made
