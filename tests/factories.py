@@ -32,7 +32,9 @@ def actor(user: User) -> actions.Actor:
     return actions.Actor(user, scope_for(user), "127.0.0.1")
 
 
-def source(owner: Organisation, title: str = "Inspection reports", **extra) -> DataSource:
+def source(
+    owner: Organisation, title: str = "Inspection reports", **extra
+) -> DataSource:
     values = {
         "title": title,
         "kind": "labour_inspection",

@@ -6,10 +6,11 @@ the browser's session also works, with Django's CSRF check on changes.
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
-from flexwatch import __version__
+from flexwatch import __version__, apierrors
 from flexwatch.accounts.actions import ActionRefused, user_for_token
 from flexwatch.accounts.api import router as accounts_router
 from flexwatch.sources.api import router as sources_router
@@ -31,6 +32,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
+apierrors.install(api)
 api.add_router("/", accounts_router)
 api.add_router("/sources", sources_router)
 
@@ -38,15 +40,20 @@ api.add_router("/sources", sources_router)
 @api.exception_handler(ActionRefused)
 def refused(request: HttpRequest, error: ActionRefused) -> HttpResponse:
     return api.create_response(
-        request, {"code": "refused", "detail": str(error)}, status=403
+        request, {"code": "refused", "detail": str(error), "errors": {}}, status=403
     )
 
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    errors = error.message_dict if hasattr(error, "error_dict") else {
-        "__all__": error.messages
-    }
-    return api.create_response(
-        request, {"code": "invalid", "errors": errors}, status=422
+    errors = (
+        error.message_dict
+        if hasattr(error, "error_dict")
+        else {"__all__": error.messages}
     )
+    body = {
+        "code": "invalid",
+        "detail": _("The record is not valid."),
+        "errors": errors,
+    }
+    return api.create_response(request, body, status=422)

@@ -48,8 +48,12 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True,
-                     help="Print the version and exit."),
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
     ] = False,
 ) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
@@ -86,7 +90,9 @@ def serve(
     from flexwatch.wsgi import application
 
     console.print(f"FLEX Watch is at [bold]http://{host}:{port}/[/bold]")
-    waitress.serve(application, host=host, port=port, threads=threads, ident="flexwatch")
+    waitress.serve(
+        application, host=host, port=port, threads=threads, ident="flexwatch"
+    )
 
 
 @app.command()
@@ -150,7 +156,7 @@ def createuser(
 ) -> None:
     """Create a person, with a role in an organisation.
 
-    Example: [bold]flexwatch createuser maria --org "Labour Inspection" --role analyst[/bold]
+    Example: [bold]flexwatch createuser maria --org 3 --role analyst[/bold]
     """
     _django()
     from django.core.exceptions import ValidationError
@@ -164,10 +170,10 @@ def createuser(
         raise typer.Exit(2)
     org = None
     if organisation is not None:
-        lookup = {"pk": int(organisation)} if organisation.isdigit() else {
-            "name": organisation
-        }
-        org = Organisation.objects.filter(**lookup).first()
+        found = Organisation.objects.filter(name=organisation)
+        if organisation.isdigit():
+            found = Organisation.objects.filter(pk=int(organisation))
+        org = found.first()
         if org is None:
             errors.print(f"No organisation {organisation!r}.")
             raise typer.Exit(2)
@@ -216,9 +222,8 @@ def audit_verify() -> None:
     if verdict.ok:
         console.print(f"Audit trail intact: {verdict.checked} entries.")
         return
-    errors.print(
-        f"[red]Audit trail broken at entry #{verdict.broken_at}:[/red] {verdict.reason}."
-    )
+    where = f"entry #{verdict.broken_at}"
+    errors.print(f"[red]Audit trail broken at {where}:[/red] {verdict.reason}.")
     raise typer.Exit(1)
 
 
@@ -242,9 +247,13 @@ def check() -> None:
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if pending:
-        errors.print(f"[red]{len(pending)} migrations not applied;[/red] run flexwatch init.")
+        errors.print(
+            f"[red]{len(pending)} migrations not applied;[/red] run flexwatch init."
+        )
         raise typer.Exit(1)
-    console.print(f"Settings valid; database {connection.vendor} reachable; migrations applied.")
+    console.print(
+        f"Settings valid; database {connection.vendor} reachable; migrations applied."
+    )
 
 
 @app.command(

@@ -31,6 +31,14 @@ class ActionRefused(Exception):
     """A change was refused; the message says why, in the user's language."""
 
 
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a request that passed authentication."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionError("This request has no signed-in user.")
+    return user
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting, with their scope, and from where."""
@@ -43,7 +51,7 @@ class Actor:
     def of(cls, request: HttpRequest) -> "Actor":
         """The signed-in user of a page or API request."""
         return cls(
-            request.user,  # type: ignore[arg-type]
+            user_of(request),
             scope_of(request),
             request.META.get("REMOTE_ADDR"),
         )
@@ -61,14 +69,20 @@ def _check_fields(record_kind: str, fields: list[str]) -> list[str]:
     kinds = shareable_kinds()
     if record_kind not in kinds:
         raise ActionRefused(
-            _("%(kind)r is not a kind of record that can be shared; use one of %(accepted)s.")
+            _(
+                "%(kind)r is not a kind of record that can be shared; "
+                "use one of %(accepted)s."
+            )
             % {"kind": record_kind, "accepted": ", ".join(sorted(kinds))}
         )
     allowed = kinds[record_kind].shareable_fields()
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         raise ActionRefused(
-            _("These fields cannot be shared: %(unknown)s. Shareable fields are %(accepted)s.")
+            _(
+                "These fields cannot be shared: %(unknown)s. "
+                "Shareable fields are %(accepted)s."
+            )
             % {"unknown": ", ".join(unknown), "accepted": ", ".join(allowed)}
         )
     return sorted(set(fields))
@@ -214,7 +228,9 @@ def create_user(
         candidate.is_superuser = candidate.is_staff = superuser
         candidate.save()
         if organisation is not None and role is not None:
-            Membership.objects.create(user=candidate, organisation=organisation, role=role)
+            Membership.objects.create(
+                user=candidate, organisation=organisation, role=role
+            )
         audit.record(
             "user_created",
             actor_id=actor_id,

@@ -2,12 +2,15 @@
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from flexwatch.accounts import actions
+from flexwatch.accounts.actions import user_of
 from flexwatch.accounts.models import Membership, Organisation, SharingGrant
 from flexwatch.accounts.scoping import scope_of
+from flexwatch.apierrors import with_errors
 
 router = Router(tags=["accounts"])
 
@@ -50,9 +53,11 @@ class GrantOut(Schema):
     revoked_at: datetime | None
 
 
-@router.get("/me", response=MeOut, summary="The caller and their roles")
+@router.get(
+    "/me", response=with_errors({200: MeOut}), summary="The caller and their roles"
+)
 def me(request: HttpRequest) -> dict:
-    memberships = Membership.objects.filter(user=request.user).select_related(
+    memberships = Membership.objects.filter(user=user_of(request)).select_related(
         "organisation"
     )
     return {
@@ -70,24 +75,36 @@ def me(request: HttpRequest) -> dict:
     }
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="All organisations")
+@router.get(
+    "/organisations",
+    response=with_errors({200: list[OrganisationOut]}),
+    summary="All organisations",
+)
 def organisations(request: HttpRequest) -> list[Organisation]:
     # Names of partner organisations are not secret: grants need them.
     return list(Organisation.objects.all())
 
 
-def _managed_grants(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _managed_grants(request: HttpRequest) -> "QuerySet[SharingGrant]":
     managed = scope_of(request).organisations_where("manage_organisation")
     return SharingGrant.objects.filter(grantor_id__in=managed)
 
 
-@router.get("/grants", response=list[GrantOut], summary="Grants your organisations gave")
+@router.get(
+    "/grants",
+    response=with_errors({200: list[GrantOut]}),
+    summary="Grants your organisations gave",
+)
 def grants(request: HttpRequest) -> list[SharingGrant]:
     return list(_managed_grants(request))
 
 
-@router.post("/grants", response={201: GrantOut}, summary="Share records with another organisation")
-def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, SharingGrant]:
+@router.post(
+    "/grants",
+    response=with_errors({201: GrantOut}),
+    summary="Share records with another organisation",
+)
+def create_grant(request: HttpRequest, payload: GrantIn) -> Status[SharingGrant]:
     scope = scope_of(request)
     grantor = Organisation.objects.filter(
         pk=payload.grantor_id, pk__in=scope.organisations_where("manage_organisation")
@@ -98,10 +115,14 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, SharingGr
     created = actions.grant(
         actions.Actor.of(request), grantor, grantee, payload.record_kind, payload.fields
     )
-    return 201, created
+    return Status(201, created)
 
 
-@router.post("/grants/{grant_id}/revoke", response=GrantOut, summary="End a grant")
+@router.post(
+    "/grants/{grant_id}/revoke",
+    response=with_errors({200: GrantOut}),
+    summary="End a grant",
+)
 def revoke_grant(request: HttpRequest, grant_id: int) -> SharingGrant:
     found = _managed_grants(request).filter(pk=grant_id).first()
     if found is None:

@@ -80,7 +80,7 @@ def verify(
     for link in links:
         problem = _check(link, expected_seq, previous)
         if problem:
-            return Verdict(expected_seq - 1, link.seq, problem)
+            return Verdict(expected_seq - 1, expected_seq, problem)
         expected_seq, previous = expected_seq + 1, link.stored_hash
         if progress and expected_seq % 1000 == 0:
             progress(expected_seq - 1)
@@ -89,8 +89,9 @@ def verify(
     head_seq, head_hash = head
     if head_seq > checked:
         return Verdict(
-            checked, checked + 1, f"entries after #{checked} are missing: "
-            f"the recorded head is #{head_seq}"
+            checked,
+            checked + 1,
+            f"entries after #{checked} are missing: the recorded head is #{head_seq}",
         )
     if head_seq < checked or head_hash != previous:
         return Verdict(

@@ -14,7 +14,8 @@ def _field_choices() -> list[tuple[str, str]]:
     choices: dict[str, str] = {}
     for model in shareable_kinds().values():
         for name in model.shareable_fields():
-            choices[name] = str(model._meta.get_field(name).verbose_name)
+            field = model._meta.get_field(name)
+            choices[name] = str(getattr(field, "verbose_name", name))
     return sorted(choices.items())
 
 
@@ -27,7 +28,7 @@ class GrantForm(StyledForm, forms.Form):
         queryset=Organisation.objects.all(),
     )
     record_kind = forms.ChoiceField(label=_("Kind of record"))
-    fields = forms.MultipleChoiceField(
+    shared_fields = forms.MultipleChoiceField(
         label=_("Fields shared"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -45,7 +46,7 @@ class GrantForm(StyledForm, forms.Form):
             (kind, str(model._meta.verbose_name_plural))
             for kind, model in sorted(shareable_kinds().items())
         ]
-        self.fields["fields"].choices = _field_choices()  # type: ignore[attr-defined]
+        self.fields["shared_fields"].choices = _field_choices()  # type: ignore[attr-defined]
         self.style_widgets()
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from flexwatch.accounts.roles import Role
+from flexwatch.validators import one_line
 from flexwatch.vocab.countries import UnknownCode, check_country
 
 
@@ -32,7 +33,9 @@ class OrganisationKind(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[one_line]
+    )
     country = models.CharField(
         _("country"), max_length=2, validators=[validate_country]
     )
@@ -52,16 +55,16 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person who signs in. Names are optional: the username suffices."""
 
-    organisations = models.ManyToManyField(
-        Organisation, through="Membership", related_name="members"
+    organisations: "models.ManyToManyField[Organisation, Membership]" = (
+        models.ManyToManyField(
+            Organisation, through="Membership", related_name="members"
+        )
     )
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -94,9 +97,7 @@ class SharingGrant(models.Model):
     )
     record_kind = models.CharField(_("kind of record"), max_length=64)
     fields = models.JSONField(_("fields"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(

@@ -52,6 +52,9 @@ CAPABILITY_LABELS = {
 def allowed(role: str) -> list[str]:
     """Translated phrases for what ``role`` allows, for pages and docs."""
     granted = capabilities(role)
-    phrases = [str(label) for name, label in CAPABILITY_LABELS.items()
-               if getattr(granted, name)]
+    phrases = [
+        str(label)
+        for name, label in CAPABILITY_LABELS.items()
+        if getattr(granted, name)
+    ]
     return phrases or [str(_("see shared, aggregated outputs only"))]

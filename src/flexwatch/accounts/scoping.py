@@ -76,8 +76,10 @@ class Access:
     def shows(self, name: str) -> bool:
         if name in self.sensitive:
             return self.can_read_sensitive
-        return self.role is not None or self.shared_fields is None or (
-            name in self.shared_fields
+        return (
+            self.role is not None
+            or self.shared_fields is None
+            or (name in self.shared_fields)
         )
 
 

@@ -40,7 +40,9 @@ def on_sign_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> 
 
 @receiver(user_login_failed)
 def on_failed_sign_in(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
+    sender: Any,
+    credentials: dict[str, Any],
+    request: HttpRequest | None = None,
     **kwargs: Any,
 ) -> None:
     audit.record(

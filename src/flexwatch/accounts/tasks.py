@@ -28,4 +28,8 @@ def verify_audit_chain(context: TaskContext) -> dict[str, Any]:
             "reason": verdict.reason,
         }
     report(verdict.checked, total, message)
-    return {"ok": verdict.ok, "checked": verdict.checked, "broken_at": verdict.broken_at}
+    return {
+        "ok": verdict.ok,
+        "checked": verdict.checked,
+        "broken_at": verdict.broken_at,
+    }

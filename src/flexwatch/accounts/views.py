@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from flexwatch.accounts import actions, audit
+from flexwatch.accounts.actions import user_of
 from flexwatch.accounts.forms import GrantForm, TokenForm
 from flexwatch.accounts.models import ApiToken, AuditEntry, SharingGrant
 from flexwatch.accounts.scoping import scope_of
@@ -30,7 +32,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         audit.record_request(self.request, "password_changed")
         messages.success(self.request, _("Your password was changed."))
@@ -42,9 +44,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     new_key = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, new_key = actions.create_token(actions.Actor.of(request), form.cleaned_data["name"])
+        _token, new_key = actions.create_token(
+            actions.Actor.of(request), form.cleaned_data["name"]
+        )
         form = TokenForm()
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at=None)
+    tokens = ApiToken.objects.filter(user=user_of(request), revoked_at=None)
     context = {"form": form, "tokens": tokens, "new_key": new_key}
     return render(request, "accounts/profile.html", context)
 
@@ -53,7 +57,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     token = ApiToken.objects.filter(
-        pk=token_id, user=request.user, revoked_at=None
+        pk=token_id, user=user_of(request), revoked_at=None
     ).first()
     if token is None:
         raise Http404("No such token.")
@@ -82,7 +86,7 @@ def grants(request: HttpRequest) -> HttpResponse:
                 data["grantor"],
                 data["grantee"],
                 data["record_kind"],
-                data["fields"],
+                data["shared_fields"],
             )
         except actions.ActionRefused as refusal:
             form.add_error(None, str(refusal))

@@ -31,8 +31,11 @@ def load(seed: int = 2026) -> Workspace:
     }
     users = {
         u.username: actions.create_user(
-            u.username, DEMO_PASSWORD, organisation=orgs[u.organisation],
-            role=u.role, synthetic=True,
+            u.username,
+            DEMO_PASSWORD,
+            organisation=orgs[u.organisation],
+            role=u.role,
+            synthetic=True,
         )
         for u in spec.users
     }

@@ -73,11 +73,19 @@ class Workspace:
 def _organisations(code: str, country: str) -> list[OrganisationSpec]:
     low = code.lower()
     return [
-        OrganisationSpec(f"{low}-nr", f"Demo National Rapporteur ({country})", code,
-                         "national_rapporteur"),
+        OrganisationSpec(
+            f"{low}-nr",
+            f"Demo National Rapporteur ({country})",
+            code,
+            "national_rapporteur",
+        ),
         OrganisationSpec(f"{low}-police", f"Demo Police ({country})", code, "police"),
-        OrganisationSpec(f"{low}-inspection", f"Demo Labour Inspection ({country})",
-                         code, "labour_inspection"),
+        OrganisationSpec(
+            f"{low}-inspection",
+            f"Demo Labour Inspection ({country})",
+            code,
+            "labour_inspection",
+        ),
     ]
 
 
@@ -102,7 +110,7 @@ def _sources(rng: random.Random, org: OrganisationSpec) -> list[SourceSpec]:
                 first_year=first,
                 last_year=rng.randint(first, 2025),
                 records_held=rng.randint(20, 5000),
-                notes=f"Synthetic note {rng.randint(1000, 9999)}: contact via registry.",
+                notes=f"Synthetic note {rng.randint(1000, 9999)}: ask the registry.",
             )
         )
     return made
@@ -123,7 +131,10 @@ def workspace(seed: int = 2026) -> Workspace:
         # rapporteur; the police share only what identifies the source.
         grants.append(GrantSpec(f"{low}-inspection", f"{low}-nr", ()))
         grants.append(
-            GrantSpec(f"{low}-police", f"{low}-nr", ("title", "kind", "first_year",
-                                                     "last_year"))
+            GrantSpec(
+                f"{low}-police",
+                f"{low}-nr",
+                ("title", "kind", "first_year", "last_year"),
+            )
         )
     return Workspace(organisations, users, sources, grants)

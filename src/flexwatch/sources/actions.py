@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,6 +11,7 @@ from flexwatch.sources.models import DataSource
 
 
 def editable_fields() -> list[str]:
+    """The fields people fill in; the owner is chosen once, at creation."""
     return DataSource.shareable_fields() + list(DataSource.sensitive_fields)
 
 
@@ -21,7 +21,9 @@ def save(actor: Actor, source: DataSource, changes: dict[str, Any]) -> DataSourc
     Raises:
         ActionRefused: the actor may not edit records of the owner, or a
             field is not one that can be edited.
-        ValidationError: a value is out of range or the years are out of order.
+        ValidationError: a value is out of range or the years are out of order
+            (the model's clean() names the field; the database constraint
+            stays as the last line of defence).
     """
     if not actor.scope.can("edit_records", source.owner_id):
         raise ActionRefused(_("You may not edit this organisation's records."))
@@ -35,7 +37,7 @@ def save(actor: Actor, source: DataSource, changes: dict[str, Any]) -> DataSourc
     changed = sorted(k for k, v in changes.items() if getattr(source, k) != v)
     for name, value in changes.items():
         setattr(source, name, value)
-    _check(source)
+    source.full_clean(validate_constraints=False)
 
     with transaction.atomic():
         source.save()
@@ -48,19 +50,6 @@ def save(actor: Actor, source: DataSource, changes: dict[str, Any]) -> DataSourc
             detail={"fields": changed},
         )
     return source
-
-
-def _check(source: DataSource) -> None:
-    source.full_clean()
-    if source.first_year > source.last_year:
-        raise ValidationError(
-            {
-                "last_year": _(
-                    "The last year (%(last)s) is before the first year (%(first)s)."
-                )
-                % {"last": source.last_year, "first": source.first_year}
-            }
-        )
 
 
 def read_sensitive(actor: Actor, source: DataSource) -> None:

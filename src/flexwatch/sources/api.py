@@ -1,10 +1,11 @@
 """API endpoints for the data-source register."""
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from flexwatch.accounts.actions import Actor
 from flexwatch.accounts.scoping import Access, scope_of
+from flexwatch.apierrors import with_errors
 from flexwatch.sources import actions
 from flexwatch.sources.models import DataSource, SourceKind
 
@@ -69,7 +70,9 @@ def _out(source: DataSource, access: Access) -> dict:
     }
 
 
-@router.get("", response=SourcePage, summary="Data sources you may see")
+@router.get(
+    "", response=with_errors({200: SourcePage}), summary="Data sources you may see"
+)
 def list_sources(request: HttpRequest, paging: Query[Paging]) -> dict:
     scope = scope_of(request)
     rows = scope.visible(DataSource.objects.all())
@@ -84,27 +87,37 @@ def list_sources(request: HttpRequest, paging: Query[Paging]) -> dict:
     }
 
 
-@router.get("/{source_id}", response=SourceOut, summary="One data source")
+@router.get(
+    "/{source_id}", response=with_errors({200: SourceOut}), summary="One data source"
+)
 def get_source(request: HttpRequest, source_id: int) -> dict:
-    source, access = scope_of(request).get_or_404(DataSource.objects, pk=source_id)
+    source, access = scope_of(request).get_or_404(
+        DataSource.objects.all(), pk=source_id
+    )
     if access.can_read_sensitive:
         actions.read_sensitive(Actor.of(request), source)
     return _out(source, access)
 
 
-@router.post("", response={201: SourceOut}, summary="Register a data source")
-def create_source(request: HttpRequest, payload: SourceCreate) -> tuple[int, dict]:
+@router.post(
+    "", response=with_errors({201: SourceOut}), summary="Register a data source"
+)
+def create_source(request: HttpRequest, payload: SourceCreate) -> Status[dict]:
     actor = Actor.of(request)
     if payload.owner_id not in actor.scope.organisations_where("edit_records"):
         raise Http404("No such organisation.")
     changes = payload.dict(exclude={"owner_id"})
     source = actions.save(actor, DataSource(owner_id=payload.owner_id), changes)
-    return 201, _out(source, actor.scope.access(source))  # type: ignore[arg-type]
+    return Status(201, _out(source, actor.scope.access(source)))  # type: ignore[arg-type]
 
 
-@router.put("/{source_id}", response=SourceOut, summary="Change a data source")
+@router.put(
+    "/{source_id}",
+    response=with_errors({200: SourceOut}),
+    summary="Change a data source",
+)
 def update_source(request: HttpRequest, source_id: int, payload: SourceIn) -> dict:
     actor = Actor.of(request)
-    source, access = actor.scope.get_or_404(DataSource.objects, pk=source_id)
+    source, access = actor.scope.get_or_404(DataSource.objects.all(), pk=source_id)
     saved = actions.save(actor, source, payload.dict())
     return _out(saved, access)

@@ -7,7 +7,7 @@ from flexwatch.sources.models import DataSource
 from flexwatch.web.forms import StyledForm
 
 
-class DataSourceForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
+class DataSourceForm(StyledForm, forms.ModelForm):
     class Meta:
         model = DataSource
         fields = [

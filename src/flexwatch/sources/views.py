@@ -36,7 +36,9 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     scope = scope_of(request)
-    source, access = scope.get_or_404(DataSource.objects.select_related("owner"), pk=source_id)
+    source, access = scope.get_or_404(
+        DataSource.objects.select_related("owner"), pk=source_id
+    )
     fields = [
         (field, access.shows(field.name))
         for field in DataSource._meta.concrete_fields
@@ -82,7 +84,9 @@ def source_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
-    source, access = scope_of(request).get_or_404(DataSource.objects, pk=source_id)
+    source, access = scope_of(request).get_or_404(
+        DataSource.objects.all(), pk=source_id
+    )
     if not access.can_edit:
         raise Http404("No such page.")
     return _edit(request, source)

@@ -12,8 +12,10 @@ class UnknownCode(ValueError):
 @cache
 def countries() -> dict[str, str]:
     """Map each ISO 3166-1 alpha-2 code to its English short name."""
-    text = resources.files(__package__).joinpath("data/countries.csv").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files(__package__)
+        .joinpath("data/countries.csv")
+        .read_text(encoding="utf-8")
     )
     lines = (line for line in text.splitlines() if not line.startswith("#"))
     return {row["code"]: row["name"] for row in csv.DictReader(lines)}

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from flexwatch.accounts.actions import user_of
 from flexwatch.accounts.models import Membership, SharingGrant
 from flexwatch.accounts.roles import allowed
 from flexwatch.accounts.scoping import scope_of
@@ -13,7 +14,7 @@ from flexwatch.accounts.scoping import scope_of
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     memberships = list(
-        Membership.objects.filter(user=request.user).select_related("organisation")
+        Membership.objects.filter(user=user_of(request)).select_related("organisation")
     )
     for membership in memberships:
         membership.allowed = allowed(membership.role)  # type: ignore[attr-defined]

@@ -1,0 +1,3 @@
+from flexwatch.cli import main
+
+main()
