@@ -146,3 +146,33 @@ def test_pages_need_a_signed_in_user(db, client):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_changes_in_the_django_admin_are_audited(ws, client):
+    root = factories.person(None, "admin", "root")
+    root.is_superuser = root.is_staff = True
+    root.save()
+    client.force_login(root)
+
+    response = client.post(
+        f"/admin/accounts/organisation/{ws.outsider.pk}/change/",
+        {"name": "Renamed Police", "country": "EE", "kind": "police"},
+    )
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="admin_changed").get()
+    assert (entry.actor_id, entry.object_id) == (root.pk, str(ws.outsider.pk))
+
+
+def test_demo_users_are_told_the_data_are_synthetic(db, client):
+    from flexwatch.demo import load
+    from flexwatch.demo.synthetic import DEMO_PASSWORD
+
+    load.load()
+    client.post(
+        "/accounts/sign-in/", {"username": "fi-viewer", "password": DEMO_PASSWORD}
+    )
+
+    page = client.get("/").content.decode()
+
+    assert "every organisation, person and record here is synthetic" in page
