@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import settings as hypothesis_settings
 
 from flexwatch.accounts import actions
@@ -14,7 +16,13 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def api_schema(db):
     from flexwatch.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    # Like Django's test client: a finished request must not close the
+    # connection that holds the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

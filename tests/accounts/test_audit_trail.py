@@ -116,3 +116,10 @@ def test_concurrent_writers_do_not_fork_the_chain():
     assert AuditEntry.objects.count() == 60
     assert audit.verify().ok
     call_command("check")
+
+
+def test_a_deleted_head_is_caught(db):
+    _append(3)
+    AuditHead.objects.all().delete()
+
+    assert not audit.verify().ok

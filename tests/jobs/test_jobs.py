@@ -1,9 +1,14 @@
 """Background jobs: queued from a page, run by the worker, progress on a page."""
 
+import pytest
 from django.core.management import call_command
 
 from flexwatch.accounts.models import AuditEntry
 from flexwatch.jobs.models import JobProgress
+
+# The worker closes its database connection when it ends, which a test
+# wrapped in one transaction cannot survive on PostgreSQL.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _run_worker() -> None:
