@@ -62,7 +62,7 @@ vendor:
 
 # Refresh the catalogues from the source (needs GNU gettext).
 messages: install
-	cd src/flexwatch && ../../$(BIN)/flexwatch manage makemessages --no-location -l fi -l et -l pl
+	cd src/flexwatch && FLEXWATCH_DATA_DIR=$(CURDIR)/var ../../$(BIN)/flexwatch manage makemessages --no-location -l fi -l et -l pl
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

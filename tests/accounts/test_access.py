@@ -176,3 +176,15 @@ def test_demo_users_are_told_the_data_are_synthetic(db, client):
     page = client.get("/").content.decode()
 
     assert "every organisation, person and record here is synthetic" in page
+
+
+def test_the_api_list_leaves_out_sensitive_fields_and_audits_no_read(
+    ws, record, client
+):
+    api = _api(client, ws.user("analyst"))
+    before = AuditEntry.objects.filter(action="sensitive_read").count()
+
+    item = api.get("/api/sources").json()["items"][0]
+
+    assert item["notes"] is None and "notes" in item["masked"]
+    assert AuditEntry.objects.filter(action="sensitive_read").count() == before

@@ -56,9 +56,16 @@ class Paging(Schema):
     page_size: int = Field(default=50, ge=1, le=200)
 
 
-def _out(source: DataSource, access: Access) -> dict:
+def _out(source: DataSource, access: Access, *, listing: bool = False) -> dict:
+    # Lists never carry sensitive fields: they are read one record at a time,
+    # so that every read can be audited.
     fields = actions.editable_fields()
-    shown = {name: getattr(source, name) for name in fields if access.shows(name)}
+    hidden = set(DataSource.sensitive_fields) if listing else set()
+    shown = {
+        name: getattr(source, name)
+        for name in fields
+        if access.shows(name) and name not in hidden
+    }
     return {
         "id": source.pk,
         "url": f"/api/sources/{source.pk}",
@@ -78,7 +85,9 @@ def list_sources(request: HttpRequest, paging: Query[Paging]) -> dict:
     rows = scope.visible(DataSource.objects.all())
     start = (paging.page - 1) * paging.page_size
     page = list(rows[start : start + paging.page_size])
-    items = [_out(s, a) for s in page if (a := scope.access(s)) is not None]
+    items = [
+        _out(s, a, listing=True) for s in page if (a := scope.access(s)) is not None
+    ]
     return {
         "count": rows.count(),
         "page": paging.page,
