@@ -1,5 +1,6 @@
 """Organisations, users and their memberships, sharing grants and API tokens."""
 
+import secrets
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
@@ -32,6 +33,10 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def new_pseudonym_key() -> str:
+    return secrets.token_hex(32)
+
+
 class Organisation(models.Model):
     name = models.CharField(
         _("name"), max_length=200, unique=True, validators=[one_line]
@@ -41,6 +46,11 @@ class Organisation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    # The key of the organisation's pseudonyms (accounts.pseudonyms): it never
+    # leaves the organisation's store and is not shown on any page or API.
+    pseudonym_key = models.CharField(
+        max_length=64, default=new_pseudonym_key, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

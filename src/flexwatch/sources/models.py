@@ -1,7 +1,11 @@
 """A data source an organisation holds: what it is, which years, how to reach it."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,11 +39,18 @@ class DataSource(OwnedModel):
     first_year = models.PositiveSmallIntegerField(_("first year"), validators=YEARS)
     last_year = models.PositiveSmallIntegerField(_("last year"), validators=YEARS)
     records_held = models.PositiveIntegerField(_("records held"), null=True, blank=True)
+    # A TextField's max_length binds forms only; the validator binds every path.
     access_conditions = models.TextField(
-        _("access conditions"), max_length=4000, blank=True, validators=[plain_text]
+        _("access conditions"),
+        max_length=4000,
+        blank=True,
+        validators=[plain_text, MaxLengthValidator(4000)],
     )
     notes = models.TextField(
-        _("internal notes"), max_length=20000, blank=True, validators=[plain_text]
+        _("internal notes"),
+        max_length=20000,
+        blank=True,
+        validators=[plain_text, MaxLengthValidator(20000)],
     )
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
                 ('country', models.CharField(max_length=2, validators=[flexwatch.accounts.models.validate_country], verbose_name='country')),
                 ('kind', models.CharField(choices=[('national_rapporteur', 'National rapporteur'), ('police', 'Police'), ('prosecution', 'Prosecution'), ('court', 'Court'), ('labour_inspection', 'Labour inspection'), ('victim_assistance', 'Victim assistance'), ('ngo', 'NGO'), ('trade_union', 'Trade union'), ('research', 'Research'), ('other', 'Other')], max_length=32, verbose_name='kind')),
                 ('is_synthetic', models.BooleanField(default=False, verbose_name='synthetic')),
+                ('pseudonym_key', models.CharField(default=flexwatch.accounts.models.new_pseudonym_key, editable=False, max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
