@@ -222,11 +222,10 @@ def source_messages(tmp_path_factory: pytest.TempPathFactory) -> set[Key]:
     would, but into a scratch copy so the real catalogues are never touched."""
     _require_gettext_tools()
     copy = tmp_path_factory.mktemp("source") / "flexwatch"
-    shutil.copytree(
-        PACKAGE_DIR,
-        copy,
-        ignore=shutil.ignore_patterns("locale", "__pycache__", "*.mo", "*.pyc"),
-    )
+    # "var" is a data folder (secret key, static files) that running the
+    # command from inside the package once left there: no source, not copied.
+    not_source = shutil.ignore_patterns("locale", "var", "__pycache__", "*.pyc")
+    shutil.copytree(PACKAGE_DIR, copy, ignore=not_source)
     scratch_locale = copy / "locale"
     scratch_locale.mkdir()
 
