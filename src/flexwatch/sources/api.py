@@ -3,9 +3,11 @@
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from flexwatch import apipaging
 from flexwatch.accounts.actions import Actor
 from flexwatch.accounts.scoping import Access, scope_of
 from flexwatch.apierrors import with_errors
+from flexwatch.apipaging import Paging
 from flexwatch.sources import actions
 from flexwatch.sources.models import DataSource, SourceKind
 
@@ -51,11 +53,6 @@ class SourcePage(Schema):
     items: list[SourceOut]
 
 
-class Paging(Schema):
-    page: int = Field(default=1, ge=1)
-    page_size: int = Field(default=50, ge=1, le=200)
-
-
 def _out(source: DataSource, access: Access, *, listing: bool = False) -> dict:
     # Lists never carry sensitive fields: they are read one record at a time,
     # so that every read can be audited.
@@ -82,18 +79,11 @@ def _out(source: DataSource, access: Access, *, listing: bool = False) -> dict:
 )
 def list_sources(request: HttpRequest, paging: Query[Paging]) -> dict:
     scope = scope_of(request)
-    rows = scope.visible(DataSource.objects.all())
-    start = (paging.page - 1) * paging.page_size
-    page = list(rows[start : start + paging.page_size])
+    page, counts = apipaging.cut(scope.visible(DataSource.objects.all()), paging)
     items = [
         _out(s, a, listing=True) for s in page if (a := scope.access(s)) is not None
     ]
-    return {
-        "count": rows.count(),
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "items": items,
-    }
+    return {**counts, "items": items}
 
 
 @router.get(
