@@ -73,3 +73,82 @@ def workspace() -> Workspace:
     made.rapporteur_analyst = person(rapporteur, "analyst", "rapporteur-analyst")
     made.outsider_admin = person(outsider, "admin", "outsider-admin")
     return made
+
+
+def case_values(**overrides) -> dict:
+    """A valid case as ``CaseIn`` reads it: one victim, one suspect, indicators."""
+    values = {
+        "country": "FI",
+        "region": "FI1B1",
+        "source_kind": "labour_inspection",
+        "source_reference": "INSP-2023-0417",
+        "exploitation_began": "2022-04-01",
+        "exploitation_ended": "2023-02-15",
+        "identified_on": "2023-02-20",
+        "registered_on": "2023-03-01",
+        "sector": "nace_01",
+        "occupation": "isco_9",
+        "exploitation_forms": ["forced_labour"],
+        "recruitment_country": "UA",
+        "recruitment_channel": "friends",
+        "recruitment_fees_paid": True,
+        "narrative": "Berry pickers housed in a shed; passports kept by the boss.",
+        "legal_basis": "gdpr_6_1_e",
+        "retention_until": "2040-12-31",
+        "persons": [
+            {
+                "role": "victim",
+                "sex": "female",
+                "age": 34,
+                "citizenship": "UA",
+                "identifier": "Olena Testova 1989-05-02",
+                "decisions": [
+                    {
+                        "decision": "formally_identified",
+                        "decided_on": "2023-03-10",
+                        "authority": "victim_assistance_system",
+                    }
+                ],
+                "assistance": [{"measure": "accommodation"}],
+            },
+            {
+                "role": "suspect",
+                "sex": "male",
+                "age_min": 40,
+                "age_max": 49,
+                "citizenship": "FI",
+                "legal_events": [
+                    {
+                        "provision": "FI RL 25:3",
+                        "stage": "charged",
+                        "occurred_on": "2023-09-01",
+                    }
+                ],
+            },
+        ],
+        "observations": [
+            {
+                "indicator": "cd.documents",
+                "stage": "destination",
+                "status": "observed",
+                "evidence": "Passports in the boss's car.",
+            },
+            {
+                "indicator": "ex.excessive_hours",
+                "stage": "destination",
+                "status": "observed",
+            },
+        ],
+    }
+    values.update(overrides)
+    return values
+
+
+def case(owner: Organisation, by: User | None = None, **overrides):
+    """A stored case of ``owner``, made through the action the pages use."""
+    from flexwatch.cases import actions as case_actions
+    from flexwatch.cases.record import CaseIn
+
+    author = by or person(owner, "caseworker")
+    data = CaseIn.model_validate(case_values(**overrides))
+    return case_actions.create(actor(author), owner, data)

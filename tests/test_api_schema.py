@@ -5,6 +5,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import positive_data_acceptance
 
 from flexwatch.accounts import actions
 from tests import factories
@@ -33,8 +34,16 @@ def admin_headers(db) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+# A case has rules across fields (dates in order, one age or an interval, only
+# victims have decisions, a region inside its country …) that JSON Schema
+# cannot say, so data the schema allows may rightly be refused there.
+CROSS_FIELD_RULES = {("POST", "/api/cases"), ("PUT", "/api/cases/{case_id}")}
+
+
 @schema.parametrize()
 @hypothesis_settings(max_examples=15)
 def test_the_api_keeps_to_its_schema(case, admin_headers):
     # No server errors, and every response matches the documented schema.
-    case.call_and_validate(headers=admin_headers)
+    operation = (case.operation.method.upper(), case.operation.path)
+    excluded = [positive_data_acceptance] if operation in CROSS_FIELD_RULES else []
+    case.call_and_validate(headers=admin_headers, excluded_checks=excluded)

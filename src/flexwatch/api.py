@@ -13,6 +13,8 @@ from ninja.security import HttpBearer, django_auth
 from flexwatch import __version__, apierrors
 from flexwatch.accounts.actions import ActionRefused, user_for_token
 from flexwatch.accounts.api import router as accounts_router
+from flexwatch.cases.actions import StaleVersion
+from flexwatch.cases.api import router as cases_router
 from flexwatch.sources.api import router as sources_router
 
 
@@ -35,6 +37,19 @@ api = NinjaAPI(
 apierrors.install(api)
 api.add_router("/", accounts_router)
 api.add_router("/sources", sources_router)
+api.add_router("/cases", cases_router)
+
+
+@api.exception_handler(StaleVersion)
+def stale(request: HttpRequest, error: StaleVersion) -> HttpResponse:
+    body = {
+        "code": "stale_version",
+        "detail": str(error),
+        "errors": {},
+        "current_version": error.current,
+        "changed": error.changed,
+    }
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(ActionRefused)

@@ -4,6 +4,8 @@ Every error body has a stable ``code``; ``detail`` is a translated sentence
 and ``errors`` maps a field path (``body.first_year``) to what was wrong.
 """
 
+from collections.abc import Iterable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -28,6 +30,25 @@ def with_errors(ok: dict[int, object]) -> dict[int, object]:
 
 
 _HTTP_CODES = {400: "unreadable", 401: "unauthorised", 403: "forbidden"}
+
+
+def refuse_repeated(request: HttpRequest, names: Iterable[str]) -> None:
+    """Refuse a query that gives one of ``names`` more than once.
+
+    Ninja would quietly keep one of the values; a filter that was given twice
+    is more likely a mistake than a wish, so it is refused by name.
+
+    Raises:
+        RequestInvalid: naming each repeated parameter (answered with 422).
+    """
+    repeated = [name for name in names if len(request.GET.getlist(name)) > 1]
+    if repeated:
+        raise RequestInvalid(
+            [
+                {"loc": ("query", name), "msg": _("Give this parameter once.")}
+                for name in repeated
+            ]
+        )
 
 
 def _path(location: tuple | list) -> str:

@@ -4,6 +4,7 @@ import getpass
 import logging
 import os
 import sys
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -20,6 +21,10 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+retention_app = typer.Typer(
+    help="Retention of case records past their date.", no_args_is_help=True
+)
+app.add_typer(retention_app, name="retention")
 console = Console()
 errors = Console(stderr=True)
 
@@ -225,6 +230,47 @@ def audit_verify() -> None:
     where = f"entry #{verdict.broken_at}"
     errors.print(f"[red]Audit trail broken at {where}:[/red] {verdict.reason}.")
     raise typer.Exit(1)
+
+
+@retention_app.command("apply")
+def retention_apply(
+    delete: Annotated[
+        bool, typer.Option(help="Delete the cases instead of anonymising them.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Say what would be done and change nothing.")
+    ] = False,
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="The date to apply (default: today)."),
+    ] = None,
+) -> None:
+    """Anonymise or delete the cases kept past their retention date, audited.
+
+    Anonymising clears the narrative, evidence notes, the source's reference,
+    the persons' pseudonyms and the exact dates, and keeps the codes and the
+    year for statistics. Cases already marked deleted are removed.
+
+    Example: [bold]flexwatch retention apply --dry-run[/bold]
+    """
+    _django()
+    from django.utils import timezone
+
+    from flexwatch.cases import retention
+
+    day = today.date() if today else timezone.localdate()
+    outcome = retention.apply(day, delete=delete, dry_run=dry_run)
+    verb = "Would have" if dry_run else "Have"
+    console.print(
+        f"{verb} anonymised {len(outcome.anonymised)} and deleted "
+        f"{len(outcome.deleted)} cases past their retention date ({day})."
+    )
+    for label, ids in (
+        ("anonymised", outcome.anonymised),
+        ("deleted", outcome.deleted),
+    ):
+        if ids:
+            console.print(f"  {label}: " + ", ".join(f"#{pk}" for pk in ids))
 
 
 @app.command()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "flexwatch.accounts",
     "flexwatch.jobs",
     "flexwatch.sources",
+    "flexwatch.cases",
 ]
 
 MIDDLEWARE = [

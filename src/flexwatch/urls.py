@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("flexwatch.web.urls")),
     path("accounts/", include("flexwatch.accounts.urls")),
     path("sources/", include("flexwatch.sources.urls")),
+    path("cases/", include("flexwatch.cases.urls")),
     path("jobs/", include("flexwatch.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

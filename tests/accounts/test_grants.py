@@ -91,7 +91,7 @@ def test_an_outsider_cannot_grant_anothers_records(ws):
 @pytest.mark.parametrize(
     ("kind", "fields", "expected"),
     [
-        ("cases.case", [], "not a kind of record"),
+        ("cases.verdict", [], "not a kind of record"),
         (KIND, ["notes"], "notes"),
         (KIND, ["owner"], "owner"),
         (KIND, ["<script>"], "<script>"),

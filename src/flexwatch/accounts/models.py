@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from flexwatch.accounts.roles import Role
 from flexwatch.validators import one_line
-from flexwatch.vocab.countries import UnknownCode, check_country
+from flexwatch.vocab import UnknownCode, vocabulary
 
 
 def validate_country(code: str) -> None:
     try:
-        check_country(code)
+        vocabulary("country").check(code)
     except UnknownCode as error:
         raise ValidationError(str(error), code="unknown_country") from error
 

@@ -60,6 +60,7 @@ class GrantSpec:
     grantor: str
     grantee: str
     fields: tuple[str, ...]
+    record_kind: str = "sources.datasource"
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def workspace(seed: int = 2026) -> Workspace:
         # The inspectorate shares everything not sensitive with the
         # rapporteur; the police share only what identifies the source.
         grants.append(GrantSpec(f"{low}-inspection", f"{low}-nr", ()))
+        grants.append(GrantSpec(f"{low}-inspection", f"{low}-nr", (), "cases.case"))
         grants.append(
             GrantSpec(
                 f"{low}-police",

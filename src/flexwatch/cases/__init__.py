@@ -1,0 +1,1 @@
+"""The case record: one template that every source's cases are coded into."""

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from flexwatch.cases import part_views, views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_create, name="create"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/edit/", views.case_edit, name="edit"),
+    path("<int:case_id>/delete/", views.case_delete, name="delete"),
+    path("<int:case_id>/checklist/", part_views.case_checklist, name="checklist"),
+    path("<int:case_id>/persons/new/", part_views.person_edit, name="person-create"),
+    path(
+        "<int:case_id>/persons/<int:person_id>/",
+        part_views.person_edit,
+        name="person-edit",
+    ),
+    path(
+        "<int:case_id>/persons/<int:person_id>/delete/",
+        part_views.person_delete,
+        name="person-delete",
+    ),
+]
