@@ -116,7 +116,7 @@ def test_the_sharing_page_creates_and_revokes_a_grant(ws, record, signed_in):
             "grantor": ws.owner.pk,
             "grantee": ws.rapporteur.pk,
             "record_kind": KIND,
-            "shared_fields": ["title"],
+            "shared_fields": [f"{KIND}:title"],
         },
     )
     grant = SharingGrant.objects.get()
@@ -125,6 +125,24 @@ def test_the_sharing_page_creates_and_revokes_a_grant(ws, record, signed_in):
     assert created.status_code == revoked.status_code == 302
     grant.refresh_from_db()
     assert grant.fields == ["title"] and grant.revoked_at is not None
+
+
+def test_the_sharing_page_refuses_fields_of_another_kind(ws, signed_in):
+    client = signed_in(ws.user("admin"))
+
+    refused = client.post(
+        "/accounts/sharing/",
+        {
+            "grantor": ws.owner.pk,
+            "grantee": ws.rapporteur.pk,
+            "record_kind": KIND,
+            "shared_fields": ["cases.case:sector", f"{KIND}:title"],
+        },
+    )
+
+    assert refused.status_code == 200
+    assert "shared_fields" in refused.context["form"].errors
+    assert not SharingGrant.objects.exists()
 
 
 def test_the_sharing_page_is_not_for_other_roles(ws, signed_in):

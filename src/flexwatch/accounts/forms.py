@@ -10,13 +10,21 @@ from flexwatch.accounts.scoping import Scope, shareable_kinds
 from flexwatch.web.forms import StyledForm
 
 
-def _field_choices() -> list[tuple[str, str]]:
-    choices: dict[str, str] = {}
-    for model in shareable_kinds().values():
+def _field_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The shareable fields grouped by kind of record, as ``kind:field`` values.
+
+    Two kinds may have a field of the same name (both have a country), so a
+    value names its kind, and a field is listed under the kind it belongs to.
+    """
+    groups = []
+    for kind, model in sorted(shareable_kinds().items()):
+        fields = []
         for name in model.shareable_fields():
             field = model._meta.get_field(name)
-            choices[name] = str(getattr(field, "verbose_name", name))
-    return sorted(choices.items())
+            label = getattr(field, "verbose_name", None) or field.name.replace("_", " ")
+            fields.append((f"{kind}:{name}", str(label)))
+        groups.append((str(model._meta.verbose_name_plural), sorted(fields)))
+    return groups
 
 
 class GrantForm(StyledForm, forms.Form):
@@ -48,6 +56,19 @@ class GrantForm(StyledForm, forms.Form):
         ]
         self.fields["shared_fields"].choices = _field_choices()  # type: ignore[attr-defined]
         self.style_widgets()
+
+    def clean(self) -> dict[str, Any]:
+        """Turn the ticked ``kind:field`` values into the chosen kind's fields."""
+        cleaned = super().clean() or {}
+        kind = cleaned.get("record_kind")
+        ticked = [value.split(":", 1) for value in cleaned.get("shared_fields", [])]
+        if kind and any(owner != kind for owner, _name in ticked):
+            self.add_error(
+                "shared_fields",
+                _("Tick only fields of the kind of record being shared."),
+            )
+        cleaned["shared_fields"] = [name for _owner, name in ticked]
+        return cleaned
 
 
 class TokenForm(StyledForm, forms.Form):
