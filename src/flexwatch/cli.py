@@ -232,6 +232,122 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+@app.command()
+def assess(
+    framework: Annotated[
+        str, typer.Option(help="A framework id, such as ilo_ec_delphi_2009, or all.")
+    ],
+    input_path: Annotated[
+        str,
+        typer.Option("--input", help="Cases, JSON Lines or CSV; - for standard input."),
+    ],
+    output: Annotated[
+        str, typer.Option(help="Where to write JSON Lines; - for standard output.")
+    ] = "-",
+    input_format: Annotated[
+        str | None,
+        typer.Option("--format", help="jsonl or csv (default: from the extension)."),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option(help="Language of the trace: en, fi, et or pl.")
+    ] = "en",
+    trace: Annotated[
+        bool, typer.Option(help="Explain each result in words (off is faster).")
+    ] = True,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Report and skip bad lines.")
+    ] = False,
+) -> None:
+    """Screen cases against an indicator framework: one JSON line per case.
+
+    Each result gives the dimensions, the verdict, the place on the continuum
+    of exploitation and the unknown indicators worth asking about next. An
+    unknown indicator id or a malformed line stops the run before anything
+    is written, unless --skip-bad is given. Results are decision support, not
+    legal findings. Needs no database.
+
+    Example:
+    [bold]flexwatch assess --framework ilo_ec_delphi_2009 --input cases.jsonl[/bold]
+    """
+    # Imported here, like every command's own needs, so that the other
+    # commands start without them.
+    import contextlib
+    import io
+    import shutil
+    import tempfile
+    from collections.abc import Iterable, Iterator
+
+    from rich.markup import escape
+
+    from flexwatch.assessment import batch
+    from flexwatch.assessment.engine import default
+
+    try:
+        chosen = default().frameworks([framework])
+        fmt = batch.format_of(input_path, input_format)
+        batch.check_language(lang)
+    except ValueError as problem:
+        raise typer.BadParameter(str(problem)) from problem
+    source = "<stdin>" if input_path == "-" else input_path
+    settings = batch.Settings(chosen, lang, trace, skip_bad, source)
+
+    def skipped(bad: batch.BadLine) -> None:
+        errors.print(f"[yellow]Skipped:[/yellow] {escape(str(bad))}")
+
+    def opened(stack: contextlib.ExitStack) -> Iterable[str]:
+        if input_path == "-":
+            stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", newline="")
+            stack.callback(stdin.detach)  # leave standard input open
+            return stdin
+        opening = open(input_path, encoding="utf-8", newline="")  # noqa: SIM115
+        stream = stack.enter_context(opening)  # closed by the stack
+        percent = TextColumn("{task.percentage:>3.0f}%")
+        columns = (TextColumn("Assessing"), BarColumn(), percent)
+        bar = stack.enter_context(Progress(*columns, console=errors, transient=True))
+        bar.add_task("assess", total=os.path.getsize(input_path) or 1)
+        return advancing(stream, bar)
+
+    def advancing(lines: Iterable[str], bar: Progress) -> Iterator[str]:
+        read = 0
+        for number, line in enumerate(lines, start=1):
+            read += len(line)
+            if number % 4096 == 0:
+                bar.update(bar.task_ids[0], completed=read)
+            yield line
+
+    def publish(spool: str) -> None:
+        # Only a run in which every line was good gets here.
+        if output != "-":
+            os.replace(spool, output)
+            return
+        with open(spool, encoding="utf-8") as done:
+            shutil.copyfileobj(done, sys.stdout)
+
+    folder = None if output == "-" else os.path.dirname(os.path.abspath(output))
+    written = ""
+    try:
+        with (
+            tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=folder, prefix=".flexwatch-", delete=False
+            ) as spool,
+            contextlib.ExitStack() as stack,
+        ):
+            written = spool.name
+            results = batch.assess_lines(opened(stack), fmt, settings, on_bad=skipped)
+            for block in batch.blocks(results):
+                spool.write(block)
+        publish(written)
+    except batch.BadLine as bad:
+        errors.print(f"[red]Nothing written:[/red] {escape(str(bad))}")
+        raise typer.Exit(1) from bad
+    except OSError as problem:
+        errors.print(f"[red]Cannot read or write:[/red] {escape(str(problem))}")
+        raise typer.Exit(1) from problem
+    finally:
+        if written and os.path.exists(written):
+            os.unlink(written)
+
+
 @retention_app.command("apply")
 def retention_apply(
     delete: Annotated[

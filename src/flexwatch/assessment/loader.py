@@ -8,6 +8,7 @@ the data never turns into a wrong result.
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -52,6 +53,30 @@ class Where:
         return FrameworkError(f"{self.file}{entry}: {problem}")
 
 
+# libyaml's parser when PyYAML was built with it: the data files are read at
+# every start of the command line, and the pure-Python parser is slow.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeBase):  # type: ignore[misc,valid-type]
+    """Safe YAML that refuses a key given twice in one mapping.
+
+    PyYAML keeps the last of two equal keys without a word, which would let a
+    copied line silently replace an indicator or a link.
+    """
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str | int) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def package_files() -> list[tuple[str, str]]:
     """Every YAML file of the data folder, as (name, text), in name order."""
     folder = resources.files(DATA_PACKAGE)
@@ -69,14 +94,22 @@ def documents(
     """
     for name, text in files:
         where = Where(name)
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as problem:
-            raise where.refuse(f"not valid YAML ({problem}).") from problem
-        data = mapping(data, where)
+        data = mapping(_parsed(name, text), where)
         found = choice(data.get("kind"), KINDS, where / "kind")
         if found == kind:
             yield where, data
+
+
+@lru_cache(maxsize=64)
+def _parsed(name: str, text: str) -> Any:
+    """A file's YAML, parsed once for every kind of loader that reads it.
+
+    The result is shared: loaders read it and never change it.
+    """
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # a safe loader
+    except yaml.YAMLError as problem:
+        raise Where(name).refuse(f"not valid YAML ({problem}).") from problem
 
 
 def parse_catalogue(files: Iterable[tuple[str, str]]) -> Catalogue:

@@ -1,14 +1,20 @@
 """The indicator frameworks as plain, frozen data, and the errors about them.
 
+Besides the frameworks: the crosswalk (what one observation also counts as),
+the continuum of exploitation (levels and their tests) and the sentences the
+trace is written in.
+
 Errors::
 
     ValueError
-     ├── FrameworkError      a data file is refused (names the file and entry)
-     ├── UnknownFramework    a framework id that no file defines
-     └── UnknownIndicator    an indicator id that no framework defines
+     ├── FrameworkError          a data file is refused (names the file and entry)
+     ├── UnknownFramework        a framework id that no file defines
+     ├── UnknownIndicator        an indicator id that no framework defines
+     └── ConflictingObservation  one id given two statuses for one case
 """
 
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -32,6 +38,10 @@ class UnknownFramework(ValueError):
 
 class UnknownIndicator(ValueError):
     """An indicator id that no loaded framework defines."""
+
+
+class ConflictingObservation(ValueError):
+    """One indicator id given as, say, both observed and not observed."""
 
 
 @dataclass(frozen=True)
@@ -195,3 +205,112 @@ class Catalogue:
             f"{indicator_id!r} is not an indicator id of {framework.id}; "
             f"its ids are {accepted}."
         )
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """What an observation also counts as in the other frameworks.
+
+    Attributes:
+        version: The crosswalk file's version, published with every result.
+        source: What the crosswalk is based on.
+        links: Each id's links as the file gives them.
+        reach: Each id's links followed to the end, without the id itself.
+    """
+
+    version: str
+    source: str
+    links: Mapping[str, tuple[str, ...]]
+    reach: Mapping[str, frozenset[str]] = field(init=False, repr=False)
+    _counts_as: Mapping[str, frozenset[str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        reach = _follow(self.links)
+        object.__setattr__(self, "reach", reach)
+        # Each linked id with what it counts as, itself included, so that
+        # expanding a case is one union of a few sets.
+        with_self = {i: found | {i} for i, found in reach.items()}
+        object.__setattr__(self, "_counts_as", with_self)
+
+    def expand(self, observed: Iterable[str]) -> frozenset[str]:
+        """``observed`` together with every id that its links reach."""
+        counted = frozenset(observed)
+        linked = list(filter(None, map(self._counts_as.get, counted)))
+        return counted.union(*linked) if linked else counted
+
+
+def _follow(links: Mapping[str, tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    """Every id reachable from each id through ``links`` (cycles allowed)."""
+    reach = {}
+    for start in links:
+        seen: set[str] = set()
+        queue = deque(links[start])
+        while queue:
+            found = queue.popleft()
+            if found not in seen:
+                seen.add(found)
+                queue.extend(links.get(found, ()))
+        seen.discard(start)
+        reach[start] = frozenset(seen)
+    return reach
+
+
+# Compared by identity: there is one object per level, and results that name
+# a level are used as keys of caches, where a hash of every field would cost.
+@dataclass(frozen=True, eq=False)
+class Level:
+    """One level of the continuum of exploitation, with its test and clause.
+
+    The test reads as a rule's test, and may also name a framework (its rule
+    is met for the person's age) or ``framework/dimension`` (the dimension is
+    positive). The floor has no test: a case sits there when it meets nothing
+    else.
+    """
+
+    id: str
+    floor: bool
+    clause: str
+    labels: Translated
+    texts: Translated
+    test: Test | None
+
+    def label(self, language: str = "en") -> str:
+        """The level's name in ``language`` (English otherwise)."""
+        return self.labels.get(language)
+
+    def text(self, language: str = "en") -> str:
+        """What the level's test asks, in ``language`` (English otherwise)."""
+        return self.texts.get(language)
+
+
+@dataclass(frozen=True)
+class Continuum:
+    """The continuum's levels, from the floor (decent work) up."""
+
+    version: str
+    source: str
+    levels: tuple[Level, ...]
+
+    def level(self, level_id: str) -> Level:
+        """The level with this id.
+
+        Raises:
+            KeyError: naming the id and the levels there are.
+        """
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        known = ", ".join(level.id for level in self.levels)
+        raise KeyError(f"{level_id!r} is not a level; the levels are {known}.")
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """The sentences of the trace, in every language, with named blanks."""
+
+    version: str
+    templates: Mapping[str, Translated]
+
+    def say(self, key: str, language: str = "en", **blanks: object) -> str:
+        """The sentence ``key`` in ``language`` with its blanks filled in."""
+        return self.templates[key].get(language).format(**blanks)
