@@ -18,7 +18,7 @@ from flexwatch.accounts import audit
 from flexwatch.accounts.actions import ActionRefused, Actor
 from flexwatch.accounts.models import AuditEntry, Organisation
 from flexwatch.accounts.pseudonyms import pseudonym
-from flexwatch.cases import documents
+from flexwatch.cases import documents, screening
 from flexwatch.cases.models import (
     AssistanceEvent,
     Case,
@@ -159,6 +159,12 @@ def _write(case: Case, data: CaseIn, *, creating: bool) -> None:
     if data.source_reference is not None:
         case.source_reference = _pseudonym(case, data.source_reference, "source")
     case.year = data.year
+    case.continuum = screening.level(
+        screening.seen(
+            [o.model_dump() for o in data.observations],
+            [p.model_dump() for p in data.persons],
+        )
+    )
     case.version = 1 if creating else case.version + 1
     case.save()
 

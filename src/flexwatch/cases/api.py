@@ -2,10 +2,12 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator
 
 from flexwatch import apierrors, apipaging
 from flexwatch.accounts.actions import Actor
@@ -13,11 +15,17 @@ from flexwatch.accounts.models import Organisation
 from flexwatch.accounts.scoping import scope_of
 from flexwatch.apierrors import ErrorOut, with_errors
 from flexwatch.apipaging import Paging
-from flexwatch.cases import actions, documents, listing
+from flexwatch.cases import actions, documents, listing, screening
 from flexwatch.cases.models import Case
 from flexwatch.cases.record import CaseIn, Code
 
 router = Router(tags=["cases"])
+
+Level = Annotated[
+    str,
+    AfterValidator(screening.check_level),
+    Field(json_schema_extra={"enum": [code for code, _ in screening.levels()]}),
+]
 
 
 class CaseCreate(CaseIn):
@@ -36,6 +44,9 @@ class CaseConflict(ErrorOut):
 
 
 class CaseFilters(Schema):
+    continuum: Level | None = Field(
+        default=None, description="The level of the continuum of exploitation met."
+    )
     country: Annotated[str, Code("country")] | None = None
     year: int | None = Field(default=None, ge=1950, le=2100)
     sector: Annotated[str, Code("sector")] | None = None
@@ -100,6 +111,15 @@ class ObservationOut(Part):
     evidence: str | None = None
 
 
+class ScreeningOut(Schema):
+    """The case screened against the frameworks: decision support only."""
+
+    level: str
+    notice: str
+    rules: dict[str, Any]
+    groups: list[dict[str, Any]]
+
+
 class CaseOut(Schema):
     id: int
     url: str
@@ -128,6 +148,8 @@ class CaseOut(Schema):
     exploitation_forms: list[str] | None = None
     persons: list[PersonOut] | None = None
     observations: list[ObservationOut] | None = None
+    continuum: str | None = None
+    screening: ScreeningOut | None = None
 
 
 class CasePage(Schema):
@@ -135,6 +157,10 @@ class CasePage(Schema):
     page: int
     page_size: int
     items: list[CaseOut]
+
+
+def _language() -> str:
+    return (translation.get_language() or "en").split("-")[0]
 
 
 def _one(request: HttpRequest, case_id: int) -> tuple[Case, object]:
@@ -149,7 +175,7 @@ def _read(request: HttpRequest, case: Case) -> dict:
         actions.read_sensitive(
             Actor.of(request), case, ["narrative", "observations.evidence"]
         )
-    return documents.as_output(case, access)
+    return documents.as_output(case, access, language=_language())
 
 
 @router.get("", response=with_errors({200: CasePage}), summary="Cases you may see")

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 
 from flexwatch import vocab
 from flexwatch.accounts.scoping import Access
+from flexwatch.cases import screening
 from flexwatch.cases.models import Case, Person
 
 CASE_FIELDS = (
@@ -103,16 +104,23 @@ def _derived_ages(person: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def as_output(case: Case, access: Access, *, listing: bool = False) -> dict[str, Any]:
+def as_output(
+    case: Case, access: Access, *, listing: bool = False, language: str = "en"
+) -> dict[str, Any]:
     """The case as a reader may see it; ``masked`` names what was left out.
 
     Lists never carry sensitive fields, nor the parts of a case: those are read
     one case at a time, so that every read of a sensitive field is audited.
+    The screening, read from the observations and the victims' ages, is shown
+    to whoever may see both; ``language`` is the language of its words.
     """
     document = as_input(case) if not listing else _listing_values(case)
+    document["continuum"] = case.continuum
+    if not listing:
+        document["screening"] = _screening(document, language)
     masked = []
     for name in list(document):
-        if not access.shows(name) or (listing and name in Case.sensitive_fields):
+        if not _shown(access, name) or (listing and name in Case.sensitive_fields):
             masked.append(name)
             del document[name]
     for person in document.get("persons", []):
@@ -134,6 +142,17 @@ def as_output(case: Case, access: Access, *, listing: bool = False) -> dict[str,
         "masked": masked,
         **document,
     }
+
+
+def _screening(document: dict[str, Any], language: str) -> dict[str, Any]:
+    seen = screening.seen(document["observations"], document["persons"])
+    return screening.report(seen, language)
+
+
+def _shown(access: Access, name: str) -> bool:
+    if name == "screening":
+        return access.shows("observations") and access.shows("persons")
+    return access.shows(name)
 
 
 def _listing_values(case: Case) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pydantic import ValidationError as RecordInvalid
 
 from flexwatch import vocab
 from flexwatch.accounts.models import Organisation
+from flexwatch.cases import screening
 from flexwatch.web.forms import StyledForm
 
 UNKNOWN = (("", _("Unknown")), ("true", _("Yes")), ("false", _("No")))
@@ -252,6 +253,7 @@ AssistanceFormSet = formset(AssistanceForm)
 
 
 class CaseFilterForm(VocabularyForm):
+    continuum = forms.ChoiceField(label=_("Continuum level"), required=False)
     country = code("country", _("Country"), required=False)
     year = forms.IntegerField(
         label=_("Year"), required=False, min_value=1950, max_value=2100
@@ -259,6 +261,13 @@ class CaseFilterForm(VocabularyForm):
     sector = code("sector", _("Sector"), required=False)
     form = code("exploitation_form", _("Form of exploitation"), required=False)
     source_kind = code("source_kind", _("Kind of source"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["continuum"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *screening.levels(language()),
+        ]
 
 
 def apply_errors(form: forms.Form, error: RecordInvalid, prefix: tuple = ()) -> None:

@@ -26,8 +26,10 @@ DETAIL_FIELDS = {
     "recruitment_fees_paid": "",
     "legal_basis": "legal_basis",
     "retention_until": "",
+    "continuum": "continuum",
 }
 FILTERS = {
+    "continuum": "continuum",
     "country": "country",
     "year": "year",
     "sector": "sector",

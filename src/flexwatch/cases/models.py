@@ -59,6 +59,12 @@ class Case(OwnedModel):
     narrative = models.TextField(_("narrative"), blank=True)
     legal_basis = models.CharField(_("legal basis for processing"), max_length=CODE)
     retention_until = models.DateField(_("keep until"), null=True)
+    # The highest level of the continuum of exploitation the screening of the
+    # observations meets (cases.screening), kept so lists filter on it and
+    # statistics count by it; recomputed on every save.
+    continuum = models.CharField(
+        _("continuum of exploitation"), max_length=CODE, default="decent_work"
+    )
     version = models.PositiveIntegerField(default=1)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     created_by = models.ForeignKey(
@@ -103,6 +109,7 @@ class Case(OwnedModel):
             models.Index(fields=["source_kind"], name="case_source_kind"),
             models.Index(fields=["owner", "source_reference"], name="case_reference"),
             models.Index(fields=["retention_until"], name="case_retention"),
+            models.Index(fields=["continuum", "country"], name="case_continuum"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from flexwatch.cases import checklist, documents
+from flexwatch.cases import checklist, documents, screening
 from flexwatch.cases import forms as case_forms
 from flexwatch.cases.views import _editable, _saved
 
@@ -128,9 +128,11 @@ def case_checklist(request: HttpRequest, case_id: int) -> HttpResponse:
             if _saved(request, form, case, changed, _version(request)):
                 return redirect("cases:detail", case_id=case.pk)
     language = case_forms.language()
+    seen = screening.seen(stored["observations"], stored["persons"])
     context = {
         "case": case,
         "form": form,
+        "screening": screening.report(seen, language),
         "groups": checklist.groups(stored["observations"], language, only_seen=False),
         "source_kinds": case_forms.vocab.vocabulary("source_kind").choices(language),
         "statuses": _statuses(),
@@ -144,3 +146,18 @@ def _statuses() -> list[tuple[str, str]]:
         ("observed", _("Observed")),
         ("not_observed", _("Not observed")),
     ]
+
+
+@require_POST
+@login_required
+def case_screening(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The screening of the checklist as ticked, not yet saved (for htmx)."""
+    case, _access = _editable(request, case_id)
+    stored = documents.as_input(case)
+    try:
+        observations = checklist.observations_from(request.POST, stored["observations"])
+    except ValueError as problem:
+        return HttpResponse(str(problem), status=422, content_type="text/plain")
+    seen = screening.seen(observations, stored["persons"])
+    report = screening.report(seen, case_forms.language())
+    return render(request, "cases/_screening.html", {"screening": report})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:case_id>/edit/", views.case_edit, name="edit"),
     path("<int:case_id>/delete/", views.case_delete, name="delete"),
     path("<int:case_id>/checklist/", part_views.case_checklist, name="checklist"),
+    path("<int:case_id>/screening/", part_views.case_screening, name="screening"),
     path("<int:case_id>/persons/new/", part_views.person_edit, name="person-create"),
     path(
         "<int:case_id>/persons/<int:person_id>/",
