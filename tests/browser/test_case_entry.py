@@ -30,8 +30,12 @@ def _finnish(english: str) -> str:
 
 
 @pytest.fixture
-def finnish_page(new_context) -> Page:
-    return new_context(locale="fi-FI").new_page()
+def finnish_page(new_context, live_server) -> Page:
+    """A browser whose person chose Finnish, as the language switcher does."""
+    context = new_context()
+    cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": "fi"}
+    context.add_cookies([{**cookie, "url": live_server.url}])
+    return context.new_page()
 
 
 def _sign_in(page: Page, username: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pydantic import ValidationError as RecordInvalid
 
 from flexwatch import vocab
@@ -71,12 +72,17 @@ def day(label: Any) -> forms.DateField:
 class VocabularyForm(StyledForm, forms.Form):
     """Fills each vocabulary field's choices in the active language."""
 
+    # Offer "—" in required choices too, so that an untouched row posts
+    # nothing rather than the first code of the list.
+    blank_choices = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             name = getattr(field, "vocabulary", None)
             if name is not None:
-                blank = isinstance(field, forms.ChoiceField) and not field.required
+                optional = self.blank_choices or not field.required
+                blank = isinstance(field, forms.ChoiceField) and optional
                 multiple = isinstance(field, forms.MultipleChoiceField)
                 field.choices = _choices(name, blank and not multiple)  # type: ignore[attr-defined]
         self.style_widgets()
@@ -188,6 +194,7 @@ class PersonForm(VocabularyForm):
     means_of_control = codes("means_of_control", _("Means of control"))
     penalised = answer(_("Charged or penalised for acts they were compelled to commit"))
     currency = code("currency", _("Currency"))
+    currency.initial = "EUR"
     compensation_claimed = forms.DecimalField(
         label=_("Compensation claimed"), required=False, min_value=0, decimal_places=2
     )
@@ -212,6 +219,8 @@ class PartForm(VocabularyForm):
     """One row of a formset of a person's parts; ``id`` keeps a stored row."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    blank_choices = True
 
     def record_values(self) -> dict[str, Any]:
         values = super().record_values()
@@ -238,8 +247,8 @@ class LegalEventForm(PartForm):
 
 class AssistanceForm(PartForm):
     measure = code("assistance_measure", _("Measure"))
-    started_on = day(_("From"))
-    ended_on = day(_("Until"))
+    started_on = day(pgettext_lazy("start date", "From"))
+    ended_on = day(pgettext_lazy("end date", "Until"))
     provider = code("authority_kind", _("Provided by"), required=False)
 
 
