@@ -269,16 +269,9 @@ def assess(
     Example:
     [bold]flexwatch assess --framework ilo_ec_delphi_2009 --input cases.jsonl[/bold]
     """
-    # Imported here, like every command's own needs, so that the other
-    # commands start without them.
-    import contextlib
-    import io
-    import shutil
-    import tempfile
-    from collections.abc import Iterable, Iterator
-
     from rich.markup import escape
 
+    from flexwatch import files
     from flexwatch.assessment import batch
     from flexwatch.assessment.engine import default
 
@@ -288,64 +281,25 @@ def assess(
         batch.check_language(lang)
     except ValueError as problem:
         raise typer.BadParameter(str(problem)) from problem
-    source = "<stdin>" if input_path == "-" else input_path
+    source = "<stdin>" if input_path == files.STDIO else input_path
     settings = batch.Settings(chosen, lang, trace, skip_bad, source)
 
     def skipped(bad: batch.BadLine) -> None:
         errors.print(f"[yellow]Skipped:[/yellow] {escape(str(bad))}")
 
-    def opened(stack: contextlib.ExitStack) -> Iterable[str]:
-        if input_path == "-":
-            stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", newline="")
-            stack.callback(stdin.detach)  # leave standard input open
-            return stdin
-        opening = open(input_path, encoding="utf-8", newline="")  # noqa: SIM115
-        stream = stack.enter_context(opening)  # closed by the stack
-        percent = TextColumn("{task.percentage:>3.0f}%")
-        columns = (TextColumn("Assessing"), BarColumn(), percent)
-        bar = stack.enter_context(Progress(*columns, console=errors, transient=True))
-        bar.add_task("assess", total=os.path.getsize(input_path) or 1)
-        return advancing(stream, bar)
-
-    def advancing(lines: Iterable[str], bar: Progress) -> Iterator[str]:
-        read = 0
-        for number, line in enumerate(lines, start=1):
-            read += len(line)
-            if number % 4096 == 0:
-                bar.update(bar.task_ids[0], completed=read)
-            yield line
-
-    def publish(spool: str) -> None:
-        # Only a run in which every line was good gets here.
-        if output != "-":
-            os.replace(spool, output)
-            return
-        with open(spool, encoding="utf-8") as done:
-            shutil.copyfileobj(done, sys.stdout)
-
-    folder = None if output == "-" else os.path.dirname(os.path.abspath(output))
-    written = ""
     try:
         with (
-            tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=folder, prefix=".flexwatch-", delete=False
-            ) as spool,
-            contextlib.ExitStack() as stack,
+            files.lines_of(input_path, errors, "Assessing") as lines,
+            files.all_or_nothing(output) as out,
         ):
-            written = spool.name
-            results = batch.assess_lines(opened(stack), fmt, settings, on_bad=skipped)
-            for block in batch.blocks(results):
-                spool.write(block)
-        publish(written)
+            results = batch.assess_lines(lines, fmt, settings, on_bad=skipped)
+            out.writelines(batch.blocks(results))
     except batch.BadLine as bad:
         errors.print(f"[red]Nothing written:[/red] {escape(str(bad))}")
         raise typer.Exit(1) from bad
     except OSError as problem:
         errors.print(f"[red]Cannot read or write:[/red] {escape(str(problem))}")
         raise typer.Exit(1) from problem
-    finally:
-        if written and os.path.exists(written):
-            os.unlink(written)
 
 
 @retention_app.command("apply")
