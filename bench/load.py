@@ -1,4 +1,4 @@
-"""Load from a separate process: clients that sign in, then ask for one page.
+"""Load from a separate process: clients that sign in, then ask for one path.
 
 ``measure()`` starts ``python -m bench.load`` with a plan as JSON on standard
 input and reads the result as JSON from its standard output, so the load never
@@ -14,6 +14,10 @@ the username and password, and keeps the session cookie. When every client has
 signed in, all of them ask for ``path`` over and over, each waiting for its
 answer before the next question, for ``warmup_s`` and then ``duration_s``
 seconds. Only answers that arrive inside the measured window count.
+
+A plan with ``tokens`` is for the API: its clients do not sign in but send
+``Authorization: Bearer TOKEN`` with every request, client ``i`` the token
+``tokens[i % len(tokens)]``.
 
 An answer is good when its status is 200, it holds every ``expect`` text and
 none of the ``refuse`` texts; anything else, including a broken connection,
@@ -63,6 +67,11 @@ class Plan:
     expect: list[str] = field(default_factory=list)
     refuse: list[str] = field(default_factory=list)
     watch_pids: dict[str, int] = field(default_factory=dict)
+    tokens: list[str] = field(default_factory=list)
+
+    def token_for(self, client: int) -> str | None:
+        """The API token client number ``client`` sends; None to sign in."""
+        return self.tokens[client % len(self.tokens)] if self.tokens else None
 
 
 @dataclass(frozen=True)
@@ -106,11 +115,12 @@ def measure(plan: Plan) -> Result:
 
 
 class _Client:
-    """One signed-in visitor: a keep-alive connection and its cookies."""
+    """One visitor: a keep-alive connection, its cookies or its API token."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, token: str | None = None) -> None:
         parts = urlsplit(plan.url)
         self.plan = plan
+        self.token = token
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection(
             parts.hostname or "127.0.0.1", parts.port or 80, timeout=_REQUEST_TIMEOUT_S
@@ -122,6 +132,8 @@ class _Client:
         headers = {"Accept-Language": "en"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
         if form is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
 
@@ -193,11 +205,12 @@ class _Run:
         begin = self.start + self.plan.warmup_s
         return begin, begin + self.plan.duration_s
 
-    def client(self) -> None:
-        """The body of one client thread."""
-        visitor = _Client(self.plan)
+    def client(self, number: int) -> None:
+        """The body of client thread ``number``."""
+        visitor = _Client(self.plan, self.plan.token_for(number))
         try:
-            visitor.sign_in()
+            if visitor.token is None:
+                visitor.sign_in()
             self.barrier.wait(timeout=_SIGN_IN_TIMEOUT_S)
         except Exception as problem:
             self.failures.append(problem)
@@ -221,7 +234,10 @@ class _Run:
 def drive(plan: Plan) -> Result:
     """Run the plan with threads in this process (``measure`` runs it apart)."""
     run = _Run(plan)
-    threads = [threading.Thread(target=run.client) for _ in range(plan.clients)]
+    threads = [
+        threading.Thread(target=run.client, args=(number,))
+        for number in range(plan.clients)
+    ]
     for thread in threads:
         thread.start()
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +41,19 @@ class Site:
 
 
 @contextmanager
-def running_site(database_url: str, threads: int) -> Iterator[Site]:
+def running_site(
+    database_url: str,
+    threads: int,
+    prepare: Callable[[dict[str, str]], None] | None = None,
+) -> Iterator[Site]:
     """Prepare a workspace with the demo data and serve it until exit.
 
     Args:
         database_url: An empty database for ``FLEXWATCH_DATABASE_URL``.
         threads: Request threads for ``flexwatch serve``.
+        prepare: Called with the environment the ``flexwatch`` commands get,
+            once the demo is loaded and before the server starts, to add a
+            benchmark's own data.
 
     Yields:
         The site, once ``/health`` answers.
@@ -58,6 +65,8 @@ def running_site(database_url: str, threads: int) -> Iterator[Site]:
         env = _environment(database_url, Path(folder))
         _flexwatch("init", env=env)
         _flexwatch("demo", env=env)
+        if prepare is not None:
+            prepare(env)
         log_path = Path(folder) / "server.log"
         with log_path.open("wb") as server_log:
             process, url = _serve(env, threads, server_log)

@@ -184,9 +184,9 @@ def list_cases(
 ) -> dict:
     apierrors.refuse_repeated(request, ["page", "page_size", *CaseFilters.model_fields])
     scope = scope_of(request)
-    rows = listing.filtered(
-        scope.visible(listing.for_list(Case.objects.all())), filters.dict()
-    )
+    # The API's list rows carry neither the owner's name nor the victims.
+    listed = Case.objects.prefetch_related("exploitation_forms")
+    rows = listing.filtered(scope.visible(listed), filters.dict())
     page, counts = apipaging.cut(rows, paging)
     items = [
         documents.as_output(case, access, listing=True)

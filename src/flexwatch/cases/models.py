@@ -110,6 +110,8 @@ class Case(OwnedModel):
             models.Index(fields=["owner", "source_reference"], name="case_reference"),
             models.Index(fields=["retention_until"], name="case_retention"),
             models.Index(fields=["continuum", "country"], name="case_continuum"),
+            # Lists filtered by year, newest first (bench/case_list.py).
+            models.Index(fields=["year", "id"], name="case_year_id"),
         ]
 
     def __str__(self) -> str:
