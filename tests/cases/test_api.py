@@ -235,3 +235,36 @@ def test_the_list_costs_the_same_queries_for_any_page_size(ws, client):
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+# (who, may read, may write, may delete): the owner's roles, then the
+# rapporteur with a grant of the case, then an organisation with none.
+MATRIX = [
+    ("admin", 200, 200, 204),
+    ("analyst", 200, 200, 403),
+    ("caseworker", 200, 200, 403),
+    ("viewer", 200, 403, 403),
+    ("partner", 404, 404, 404),
+    ("rapporteur", 200, 403, 403),
+    ("outsider", 404, 404, 404),
+]
+
+
+@pytest.mark.parametrize(("who", "read", "write", "delete"), MATRIX)
+def test_every_endpoint_keeps_the_role_and_organisation_rules(
+    ws, client, case, who, read, write, delete
+):
+    account_actions.grant(
+        factories.actor(ws.user("admin")), ws.owner, ws.rapporteur, "cases.case"
+    )
+    user = {"rapporteur": ws.rapporteur_analyst, "outsider": ws.outsider_admin}
+    api = _api(client, user.get(who) or ws.user(who))
+    values = {**factories.case_values(), "version": 1}
+
+    listed = api.get("/api/cases").json()["count"]
+    got = api.get(f"/api/cases/{case.pk}").status_code
+    put = _put(api, case.pk, values).status_code
+    deleted = api.delete(f"/api/cases/{case.pk}").status_code
+
+    assert (got, put, deleted) == (read, write, delete)
+    assert listed == (1 if read == 200 else 0)
