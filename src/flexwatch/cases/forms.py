@@ -4,10 +4,14 @@ The forms parse what a person typed; whether it makes a valid case is for
 ``cases.record`` to say, and ``apply_errors`` puts its answer beside the fields.
 """
 
+import functools
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from pydantic import ValidationError as RecordInvalid
@@ -37,9 +41,43 @@ def _choices(name: str, blank: bool) -> list[tuple[str, str]]:
     return [("", "—"), *listed] if blank else listed
 
 
+class CodeSelect(forms.Select):
+    """A select of one vocabulary's codes whose options are rendered once.
+
+    Django renders each option through a template; for the 250 countries of
+    a filter that was a third of a list page's time (bench/case_list.py). The
+    options are the same for every page in one language, so their markup is
+    kept, and only the chosen option is marked on each page.
+    """
+
+    vocabulary = ""
+    blank = False
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        built = self.build_attrs(self.attrs, attrs)
+        options = _options(self.vocabulary, language(), self.blank)
+        if value not in (None, ""):
+            chosen = format_html('<option value="{}">', value)
+            options = options.replace(chosen, chosen[:-1] + " selected>", 1)
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(built), mark_safe(options)
+        )
+
+
+@functools.cache
+def _options(name: str, language: str, blank: bool) -> str:
+    return format_html_join("", '<option value="{}">{}</option>', _choices(name, blank))
+
+
 def code(name: str, label: Any, *, required: bool = True) -> forms.ChoiceField:
     """A choice of one code of vocabulary ``name``; the choices come in __init__."""
-    field = forms.ChoiceField(label=label, required=required)
+    field = forms.ChoiceField(label=label, required=required, widget=CodeSelect)
     field.vocabulary = name  # type: ignore[attr-defined]
     return field
 
@@ -85,6 +123,9 @@ class VocabularyForm(StyledForm, forms.Form):
                 blank = isinstance(field, forms.ChoiceField) and optional
                 multiple = isinstance(field, forms.MultipleChoiceField)
                 field.choices = _choices(name, blank and not multiple)  # type: ignore[attr-defined]
+                if isinstance(field.widget, CodeSelect):
+                    field.widget.vocabulary = name
+                    field.widget.blank = blank
         self.style_widgets()
 
     def record_values(self) -> dict[str, Any]:
