@@ -87,12 +87,13 @@ def results(case: Seen) -> list[CaseResult]:
 
 def level(case: Seen) -> str:
     """The id of the continuum level the case is stored and counted at."""
-    levels = [level.id for level in _engine().continuum.levels]
-    reached = []
-    for result in results(case):
-        adult_first = result.assessments[0]
-        reached.append(levels.index(adult_first.continuum.level.id))
-    return levels[max(reached)]
+    order = [step.id for step in _engine().continuum.levels]
+    # With the age unknown the engine answers for an adult first.
+    reached = [
+        order.index(result.assessments[0].continuum.level.id)
+        for result in results(case)
+    ]
+    return order[max(reached)]
 
 
 def levels(language: str = "en") -> list[tuple[str, str]]:
