@@ -307,3 +307,13 @@ def test_an_admin_deletes_a_case_and_it_leaves_the_list(ws, case, signed_in):
     assert response.status_code == 302
     assert client.get(f"/cases/{case.pk}/").status_code == 404
     assert f"/cases/{case.pk}/" not in client.get("/cases/").content.decode()
+
+
+def test_a_missing_case_gets_the_sites_own_not_found_page(ws, signed_in):
+    client = signed_in(ws.user("viewer"))
+
+    response = client.get("/cases/999999/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page and "Sign out" in page
