@@ -94,9 +94,12 @@ def test_the_case_page_shows_the_screening_with_its_notice(ws, signed_in):
 
     page = client.get(f"/cases/{case.pk}/").content.decode()
 
+    level = Case.objects.get().continuum
+    label = dict(screening.levels())[level]
     assert "Screening against the indicator frameworks" in page
     assert "not a legal finding" in page
-    assert "What to ask next" in page or "met" in page
+    assert f'continuum-{level}">{label}<' in page
+    assert "What to ask next" in page
 
 
 def test_a_grant_without_observations_shows_no_screening(ws, signed_in):
