@@ -183,3 +183,16 @@ def test_the_api_returns_the_screening_of_one_case(ws, client):
     assert "legal finding" in body["screening"]["notice"]
     frameworks = {f["id"] for f in body["screening"]["groups"][0]["frameworks"]}
     assert {"ilo_ec_delphi_2009", "icls_2018_forced_labour"} <= frameworks
+
+
+def test_a_bad_status_in_the_live_screening_is_refused_by_name(ws, signed_in):
+    case = factories.case(ws.owner, observations=[])
+    client = signed_in(ws.user("caseworker"))
+
+    response = client.post(
+        f"/cases/{case.pk}/screening/", {"status-cd.documents@destination": "maybe"}
+    )
+
+    assert response.status_code == 422
+    assert "'maybe'" in response.content.decode()
+    assert Case.objects.get().version == 1

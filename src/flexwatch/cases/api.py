@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
@@ -16,6 +15,7 @@ from flexwatch.accounts.scoping import scope_of
 from flexwatch.apierrors import ErrorOut, with_errors
 from flexwatch.apipaging import Paging
 from flexwatch.cases import actions, documents, listing, screening
+from flexwatch.cases.forms import language
 from flexwatch.cases.models import Case
 from flexwatch.cases.record import CaseIn, Code
 
@@ -159,10 +159,6 @@ class CasePage(Schema):
     items: list[CaseOut]
 
 
-def _language() -> str:
-    return (translation.get_language() or "en").split("-")[0]
-
-
 def _one(request: HttpRequest, case_id: int) -> tuple[Case, object]:
     return scope_of(request).get_or_404(documents.whole(Case.objects.all()), pk=case_id)
 
@@ -175,7 +171,7 @@ def _read(request: HttpRequest, case: Case) -> dict:
         actions.read_sensitive(
             Actor.of(request), case, ["narrative", "observations.evidence"]
         )
-    return documents.as_output(case, access, language=_language())
+    return documents.as_output(case, access, language=language())
 
 
 @router.get("", response=with_errors({200: CasePage}), summary="Cases you may see")

@@ -116,11 +116,17 @@ def as_output(
     """
     document = as_input(case) if not listing else _listing_values(case)
     document["continuum"] = case.continuum
-    if not listing:
-        document["screening"] = _screening(document, language)
     masked = []
+    if not listing:
+        shown = screening_for(access, document, language)
+        if shown is None:
+            masked.append("screening")
+        else:
+            document["screening"] = shown
     for name in list(document):
-        if not _shown(access, name) or (listing and name in Case.sensitive_fields):
+        if name == "screening":
+            continue
+        if not access.shows(name) or (listing and name in Case.sensitive_fields):
             masked.append(name)
             del document[name]
     for person in document.get("persons", []):
@@ -144,15 +150,15 @@ def as_output(
     }
 
 
-def _screening(document: dict[str, Any], language: str) -> dict[str, Any]:
+def screening_for(
+    access: Access, document: dict[str, Any], language: str
+) -> dict[str, Any] | None:
+    """The case's screening, for a reader who may see what it is read from
+    (the observations and the persons); None for anyone else."""
+    if not (access.shows("observations") and access.shows("persons")):
+        return None
     seen = screening.seen(document["observations"], document["persons"])
     return screening.report(seen, language)
-
-
-def _shown(access: Access, name: str) -> bool:
-    if name == "screening":
-        return access.shows("observations") and access.shows("persons")
-    return access.shows(name)
 
 
 def _listing_values(case: Case) -> dict[str, Any]:

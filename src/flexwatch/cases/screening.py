@@ -87,11 +87,14 @@ def results(case: Seen) -> list[CaseResult]:
 
 def level(case: Seen) -> str:
     """The id of the continuum level the case is stored and counted at."""
+    return _level(results(case))
+
+
+def _level(found: list[CaseResult]) -> str:
     order = [step.id for step in _engine().continuum.levels]
     # With the age unknown the engine answers for an adult first.
     reached = [
-        order.index(result.assessments[0].continuum.level.id)
-        for result in results(case)
+        order.index(result.assessments[0].continuum.level.id) for result in found
     ]
     return order[max(reached)]
 
@@ -127,9 +130,10 @@ def report(case: Seen, language: str = "en") -> dict[str, Any]:
     """
     engine = _engine()
     explainer = _explainer()
-    groups = [_group_report(result, explainer, language) for result in results(case)]
+    found = results(case)
+    groups = [_group_report(result, explainer, language) for result in found]
     return {
-        "level": level(case),
+        "level": _level(found),
         "notice": explainer.notice(language),
         "rules": {
             "crosswalk": engine.crosswalk.version,

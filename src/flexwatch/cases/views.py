@@ -18,7 +18,7 @@ from pydantic import ValidationError as RecordInvalid
 
 from flexwatch.accounts.actions import ActionRefused, Actor
 from flexwatch.accounts.scoping import Access, scope_of
-from flexwatch.cases import actions, checklist, documents, listing, screening
+from flexwatch.cases import actions, checklist, documents, listing
 from flexwatch.cases import forms as case_forms
 from flexwatch.cases.models import Case
 from flexwatch.cases.record import CaseIn
@@ -73,17 +73,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             document["observations"], case_forms.language(), only_seen=True
         ),
         "can_delete": scope_of(request).can("manage_organisation", case.owner_id),
-        "screening": _screening(access, document),
+        "screening": documents.screening_for(access, document, case_forms.language()),
     }
     return render(request, "cases/detail.html", context)
-
-
-def _screening(access: Access, document: dict[str, Any]) -> dict[str, Any] | None:
-    """The case's screening, for those who may see what it is read from."""
-    if not (access.shows("observations") and access.shows("persons")):
-        return None
-    seen = screening.seen(document["observations"], document["persons"])
-    return screening.report(seen, case_forms.language())
 
 
 def _sensitive_shown(access: Access, document: dict[str, Any]) -> list[str]:
