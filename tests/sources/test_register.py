@@ -220,3 +220,11 @@ def test_the_api_list_costs_the_same_queries_for_any_page_size(ws, client):
 
     assert body["count"] == 31
     assert len(many) == len(few)
+
+
+def test_the_api_schema_lists_the_accepted_countries(client):
+    schema = client.get("/api/openapi.json").json()
+
+    country = schema["components"]["schemas"]["SourceIn"]["properties"]["country"]
+
+    assert {"FI", "EE", "PL"} <= set(country["enum"]) and "ok" not in country["enum"]

@@ -17,7 +17,8 @@ from flexwatch.apipaging import Paging
 from flexwatch.cases import actions, documents, listing, screening
 from flexwatch.cases.forms import language
 from flexwatch.cases.models import Case
-from flexwatch.cases.record import CaseIn, Code
+from flexwatch.cases.record import CaseIn
+from flexwatch.vocab.fields import Code
 
 router = Router(tags=["cases"])
 

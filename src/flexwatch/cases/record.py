@@ -20,61 +20,21 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
-    GetJsonSchemaHandler,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from flexwatch import vocab
 from flexwatch.assessment import frameworks
+from flexwatch.vocab.fields import Code
 
 MAX_AGE = 120
 MAX_PERSONS = 500
 MAX_OBSERVATIONS = 2000
 MAX_EVENTS = 200
 _LINE_BREAKS = {"\n", "\r", "\t"}
-
-
-@dataclass(frozen=True)
-class Code:
-    """Marks a text field as a code of a vocabulary: ``Annotated[str, Code("sex")]``.
-
-    The accepted codes are listed in the OpenAPI schema; an unknown one is
-    refused with the vocabulary's list. ``optional`` also accepts "" (none).
-    """
-
-    vocabulary: str
-    optional: bool = False
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            self._check, handler(source)
-        )
-
-    def __get_pydantic_json_schema__(
-        self, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        described = handler(schema)
-        codes = list(vocab.vocabulary(self.vocabulary).codes)
-        described["enum"] = ["", *codes] if self.optional else codes
-        return described
-
-    def _check(self, value: str) -> str:
-        if self.optional and value == "":
-            return value
-        try:
-            return vocab.vocabulary(self.vocabulary).check(value)
-        except vocab.UnknownCode as error:
-            raise PydanticCustomError(
-                "unknown_code",
-                str(error),
-                {"vocabulary": self.vocabulary, "value": value},
-            ) from error
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """API endpoints for the data-source register."""
 
+from typing import Annotated
+
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -10,6 +12,7 @@ from flexwatch.apierrors import with_errors
 from flexwatch.apipaging import Paging
 from flexwatch.sources import actions
 from flexwatch.sources.models import DataSource, SourceKind
+from flexwatch.vocab.fields import Code
 
 router = Router(tags=["data sources"])
 
@@ -17,7 +20,7 @@ router = Router(tags=["data sources"])
 class SourceIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     kind: SourceKind
-    country: str = Field(min_length=2, max_length=2)
+    country: Annotated[str, Code("country")]
     first_year: int = Field(ge=1990, le=2100)
     last_year: int = Field(ge=1990, le=2100)
     records_held: int | None = Field(default=None, ge=0, le=2_147_483_647)
