@@ -1,6 +1,7 @@
 """Shared fixtures, the database marker and the Hypothesis profiles."""
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -50,3 +51,18 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+def shared_file(relative: str) -> Path:
+    """A file of the project's shared data and reference folder, or a skip.
+
+    The folder sits beside the checkout on the developers' machines and in CI;
+    a user's machine does not have it.
+    """
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"{relative} is not here: the shared data folder is absent")
+    return path

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "flexwatch.jobs",
     "flexwatch.sources",
     "flexwatch.cases",
+    "flexwatch.linkage",
+    "flexwatch.ingest",
 ]
 
 MIDDLEWARE = [

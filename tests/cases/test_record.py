@@ -39,7 +39,7 @@ def test_the_year_falls_back_from_registration_to_identification_to_the_start():
         ("source_kind", "tabloid", "source_kind"),
         ("legal_basis", "because", "legal_basis"),
         ("exploitation_forms", ["forced_labor"], "exploitation_form"),
-        ("country", "XX", "country"),
+        ("country", "XX", "exploitation_country"),
         ("recruitment_country", "uk", "country"),
     ],
 )
@@ -196,3 +196,20 @@ def test_repeated_forms_and_means_are_kept_once():
 
     assert case.exploitation_forms == ["forced_labour", "begging"]
     assert case.persons[0].means_of_control == ["debt_bondage"]
+
+
+def test_a_year_without_dates_is_kept_and_one_against_the_dates_is_refused():
+    undated = case_values(
+        registered_on=None, identified_on=None, exploitation_began=None, year=2016
+    )
+    assert CaseIn.model_validate(undated).year == 2016
+
+    (problem,) = _problems(year=2001)
+    assert problem["type"] == "year_conflict"
+
+
+def test_an_unknown_country_of_exploitation_has_its_own_code():
+    unknown = case_values(country="ZZ", region="")
+    assert CaseIn.model_validate(unknown).country == "ZZ"
+    (problem,) = _problems(recruitment_country="ZZ")
+    assert problem["type"] == "unknown_code"

@@ -48,7 +48,7 @@ class CaseFilters(Schema):
     continuum: Level | None = Field(
         default=None, description="The level of the continuum of exploitation met."
     )
-    country: Annotated[str, Code("country")] | None = None
+    country: Annotated[str, Code("exploitation_country")] | None = None
     year: int | None = Field(default=None, ge=1950, le=2100)
     sector: Annotated[str, Code("sector")] | None = None
     form: Annotated[str, Code("exploitation_form")] | None = None

@@ -87,12 +87,19 @@ def _person(person: Person) -> dict[str, Any]:
 def as_input(case: Case) -> dict[str, Any]:
     """The stored case in the shape ``CaseIn`` reads; write-only fields left out."""
     values = {name: getattr(case, name) for name in CASE_FIELDS}
+    # A year is given only when no date gives it: an edited date then moves it.
+    values["year"] = None if _dated(case) else case.year
     values["exploitation_forms"] = [form.code for form in case.exploitation_forms.all()]
     values["persons"] = [_person(person) for person in case.persons.all()]
     values["observations"] = [
         _values(o, OBSERVATION_FIELDS) for o in case.observations.all()
     ]
     return values
+
+
+def _dated(case: Case) -> bool:
+    dates = (case.registered_on, case.identified_on, case.exploitation_began)
+    return any(day is not None for day in dates)
 
 
 def _derived_ages(person: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +122,7 @@ def as_output(
     to whoever may see both; ``language`` is the language of its words.
     """
     document = as_input(case) if not listing else _listing_values(case)
+    document.pop("year", None)  # sent as stored, beside the id, below
     document["continuum"] = case.continuum
     masked = []
     if not listing:

@@ -137,7 +137,7 @@ class CaseForm(VocabularyForm):
     owner = forms.ModelChoiceField(
         label=_("Owner"), queryset=Organisation.objects.none()
     )
-    country = code("country", _("Country of exploitation"))
+    country = code("exploitation_country", _("Country of exploitation"))
     region = forms.CharField(
         label=_("Region (NUTS code)"),
         required=False,
@@ -304,7 +304,7 @@ AssistanceFormSet = formset(AssistanceForm)
 
 class CaseFilterForm(VocabularyForm):
     continuum = forms.ChoiceField(label=_("Continuum level"), required=False)
-    country = code("country", _("Country"), required=False)
+    country = code("exploitation_country", _("Country"), required=False)
     year = forms.IntegerField(
         label=_("Year"), required=False, min_value=1950, max_value=2100
     )

@@ -77,6 +77,7 @@ def _indicator(value: str) -> str:
 
 
 Country = Annotated[str, Code("country")]
+ExploitationCountry = Annotated[str, Code("exploitation_country")]
 Indicator = Annotated[
     str,
     AfterValidator(_indicator),
@@ -230,7 +231,7 @@ class CaseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    country: Country
+    country: ExploitationCountry
     region: Annotated[str, Plain(8)] = ""
     source_kind: Annotated[str, Code("source_kind")]
     # Write-only, like PersonIn.identifier: pseudonymised on save.
@@ -239,6 +240,9 @@ class CaseIn(BaseModel):
     exploitation_ended: Day | None = None
     identified_on: Day | None = None
     registered_on: Day | None = None
+    # The year the case is counted in. Derived from the dates when there are
+    # any; set directly only by a source that gives a year and no day (CTDC).
+    year: int | None = Field(default=None, ge=1950, le=2100)
     sector: Annotated[str, Code("sector", optional=True)] = ""
     occupation: Annotated[str, Code("occupation", optional=True)] = ""
     exploitation_forms: list[Annotated[str, Code("exploitation_form")]] = Field(
@@ -261,6 +265,7 @@ class CaseIn(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         self._check_region()
+        self._settle_year()
         self.exploitation_forms = list(dict.fromkeys(self.exploitation_forms))
         self._check_observations_once()
         return self
@@ -287,10 +292,16 @@ class CaseIn(BaseModel):
                 )
             seen.add(key)
 
-    @property
-    def year(self) -> int | None:
-        """The year the case is counted in: registered, else identified, else began."""
-        for day in (self.registered_on, self.identified_on, self.exploitation_began):
-            if day is not None:
-                return day.year
-        return None
+    def _settle_year(self) -> None:
+        # Registered, else identified, else began: the first date a source has.
+        dates = (self.registered_on, self.identified_on, self.exploitation_began)
+        first = next((day for day in dates if day is not None), None)
+        if first is None:
+            return
+        if self.year is not None and self.year != first.year:
+            raise PydanticCustomError(
+                "year_conflict",
+                "The year {year} is not the year of the case's dates ({dated}).",
+                {"year": self.year, "dated": first.year},
+            )
+        self.year = first.year
