@@ -153,6 +153,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Uploads for import: refused above the limit (the command line streams files
+# of any size), kept in the data folder while they are read and deleted after.
+UPLOAD_MAX_BYTES = ENV.number("FLEXWATCH_UPLOAD_MAX_MB", 200) * 1024 * 1024
+UPLOAD_DIR = DATA_DIR / "uploads"
+UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_TEMP_DIR = str(UPLOAD_DIR)
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -55,7 +55,7 @@ class StaleVersion(ActionRefused):
         )
 
 
-def _require(actor: Actor, owner_id: int) -> None:
+def require_editor(actor: Actor, owner_id: int) -> None:
     if not actor.scope.can("edit_records", owner_id):
         raise ActionRefused(_("You may not edit this organisation's cases."))
 
@@ -78,7 +78,7 @@ def create(actor: Actor, owner: Organisation, data: CaseIn, **flags: Any) -> Cas
     Raises:
         ActionRefused: the actor may not edit the owner's records.
     """
-    _require(actor, owner.pk)
+    require_editor(actor, owner.pk)
     case = Case(owner=owner, created_by=actor.user, **flags)
     with transaction.atomic():
         _write(case, data, creating=True)
@@ -94,7 +94,7 @@ def save(actor: Actor, case: Case, data: CaseIn, version: int) -> Case:
             named by id is not a part of this case.
         StaleVersion: the case was saved after ``version``.
     """
-    _require(actor, case.owner_id)
+    require_editor(actor, case.owner_id)
     with transaction.atomic():
         stored = Case.objects.select_for_update().get(pk=case.pk)
         if stored.version != version:

@@ -66,6 +66,12 @@ class Case(OwnedModel):
         _("continuum of exploitation"), max_length=CODE, default="decent_work"
     )
     version = models.PositiveIntegerField(default=1)
+    # The import that wrote the case last, and a digest of what it wrote: a
+    # re-import of an unchanged row leaves the case alone.
+    import_run = models.ForeignKey(
+        "ingest.ImportRun", models.SET_NULL, null=True, related_name="+"
+    )
+    import_digest = models.CharField(max_length=DIGEST, blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
@@ -87,6 +93,8 @@ class Case(OwnedModel):
         "owner",
         "source_reference",
         "version",
+        "import_run",
+        "import_digest",
         "is_synthetic",
         "created_by",
         "created_at",

@@ -13,6 +13,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     return {
         "flexwatch_version": __version__,
         "can_manage": bool(scope.organisations_where("manage_organisation")),
+        "can_edit_records": bool(scope.organisations_where("edit_records")),
         "can_read_records": bool(scope.organisations_where("read_records"))
         or bool(scope.grants),
     }
