@@ -15,6 +15,7 @@ batch (an import writes one for its run); the rights are checked here as in
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models
@@ -215,7 +216,8 @@ def _converter(field: models.Field) -> Convert:
         if connection.vendor == "postgresql":
             return _same
         if isinstance(field, models.DateTimeField):
-            return connection.ops.adapt_datetimefield_value
+            # A batch stamps every row with one moment: convert it once.
+            return lru_cache(maxsize=1)(connection.ops.adapt_datetimefield_value)
         return connection.ops.adapt_datefield_value
     if isinstance(field, models.DecimalField):
         if connection.vendor == "postgresql":

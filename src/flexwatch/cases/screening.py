@@ -13,7 +13,7 @@ Every result is decision support, not a legal finding.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from flexwatch import vocab
@@ -85,8 +85,13 @@ def results(case: Seen) -> list[CaseResult]:
     ]
 
 
+@lru_cache(maxsize=4096)
 def level(case: Seen) -> str:
-    """The id of the continuum level the case is stored and counted at."""
+    """The id of the continuum level the case is stored and counted at.
+
+    Remembered for the last few thousand distinct cases: an import meets the
+    same pattern of observations and ages many times over.
+    """
     return _level(results(case))
 
 

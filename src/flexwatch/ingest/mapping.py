@@ -153,10 +153,11 @@ class Mapper:
 
     def _value(self, target: str, spec: Spec, values: dict[str, str]) -> Any:
         if spec.flags is not None:
+            truthy = spec.truthy_set
             codes = [
                 code
                 for column, code in spec.flags.items()
-                if values.get(column, "").strip().casefold() in _truthy(spec)
+                if (cell := values.get(column)) and cell.strip().casefold() in truthy
             ]
             return self._listed(target, spec, codes)
 
@@ -234,10 +235,6 @@ class Mapper:
         return linkage_keys(self.keys.linkage, identity)
 
 
-def _truthy(spec: Spec) -> frozenset[str]:
-    return spec.truthy_set
-
-
 def _mapped(spec: Spec, cell: str) -> str | None:
     """The cell through the profile's value map: exact, then ignoring case."""
     if cell in spec.values:
@@ -291,7 +288,7 @@ def _number(value: str) -> str:
 
 def _boolean(spec: Spec, value: str) -> bool:
     folded = value.casefold()
-    if folded in _truthy(spec):
+    if folded in spec.truthy_set:
         return True
     if folded in FALSY:
         return False

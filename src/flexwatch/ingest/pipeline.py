@@ -250,7 +250,8 @@ class _Writer:
         stored = self._stored(references)
         new: list[tuple[mapping.Draft, bulk.NewCase]] = []
         for (draft, data), reference in zip(batch, references, strict=True):
-            digest = _digest(data, draft)
+            # Only a case found again by its reference needs the digest.
+            digest = _digest(data, draft) if reference else ""
             found = stored.get(reference) if reference else None
             if found is None:
                 flags = {**self.flags, "import_digest": digest}
