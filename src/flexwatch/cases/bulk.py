@@ -68,6 +68,7 @@ def create_many(
             _case(actor, owner, item, pk, now)
             for pk, item in zip(case_ids, batch, strict=True)
         ),
+        ids=True,
     )
     insert(
         ExploitationForm,
@@ -127,7 +128,7 @@ def _persons(case_ids: list[int], batch: Sequence[NewCase]) -> list[list[int]]:
             parts.append((pk, person))
             ids.append(pk)
         persons.append(ids)
-    insert(Person, rows)
+    insert(Person, rows, ids=True)
 
     kinds = (
         (IdentificationDecision, documents.DECISION_FIELDS, "decisions"),
@@ -175,9 +176,15 @@ def reserve(model: type[models.Model], count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
-    """Write ``rows`` (column values by field name) to ``model``'s table."""
-    fields = list(model._meta.concrete_fields)
+def insert(
+    model: type[models.Model], rows: Iterable[dict[str, Any]], *, ids: bool = False
+) -> int:
+    """Write ``rows`` (column values by field name) to ``model``'s table.
+
+    With ``ids`` the rows carry ids from ``reserve``; without, the database
+    gives them.
+    """
+    fields = [f for f in model._meta.concrete_fields if ids or not f.primary_key]
     converters = [_converter(f) for f in fields]
     names = [f.attname for f in fields]
     defaults = {f.attname: f.get_default() for f in fields}

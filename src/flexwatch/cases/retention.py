@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from flexwatch.accounts import audit
 from flexwatch.cases.models import Case, Observation, Person
+from flexwatch.linkage.models import PersonKey
 
 log = logging.getLogger(__name__)
 DATES = ("exploitation_began", "exploitation_ended", "identified_on", "registered_on")
@@ -67,6 +68,7 @@ def _anonymise(case: Case) -> None:
     kept_until = case.retention_until
     case.narrative = ""
     case.source_reference = ""
+    case.import_digest = ""
     for name in DATES:
         setattr(case, name, None)
     case.retention_until = None
@@ -74,6 +76,8 @@ def _anonymise(case: Case) -> None:
     case.version += 1
     case.save()
     Person.objects.filter(case=case).update(pseudonym="")
+    # Linkage keys are pseudonyms too: an anonymised person links to no one.
+    PersonKey.objects.filter(person__case=case).delete()
     Observation.objects.filter(case=case).update(evidence="")
     _audit("case_anonymised", case, kept_until)
 

@@ -129,6 +129,8 @@ class Mapper:
                 problems.append(self._problem(row, column, target, spec, problem))
                 continue
             if value is None:
+                # A required field left empty is reported at its column.
+                origins.setdefault((target,), (row.number, column))
                 continue
             loc = _place(target, value, data, person, parts, spec.stage)
             origins[loc] = (row.number, column)
@@ -392,14 +394,20 @@ def _merge_observations(case: Draft, other: Draft) -> None:
 
 
 def validated(draft: Draft, file: str) -> CaseIn | None:
-    """The draft as a checked ``CaseIn``, or None with its problems added."""
-    if draft.problems:
-        return None
+    """The draft as a checked ``CaseIn``, or None with its problems added.
+
+    The record is checked even when a cell could not be read, so the report
+    lists every problem of the row at once; a cell already reported is not
+    reported again as missing.
+    """
     try:
-        return CaseIn.model_validate(draft.data)
+        data = CaseIn.model_validate(draft.data)
     except ValidationError as error:
-        draft.problems.extend(_problems(draft, error, file))
+        seen = {(p.row, p.column) for p in draft.problems}
+        found = _problems(draft, error, file)
+        draft.problems.extend(p for p in found if (p.row, p.column) not in seen)
         return None
+    return None if draft.problems else data
 
 
 def _problems(draft: Draft, error: ValidationError, file: str) -> list[Problem]:

@@ -249,7 +249,12 @@ class _Writer:
         ]
         stored = self._stored(references)
         new: list[tuple[mapping.Draft, bulk.NewCase]] = []
+        in_batch: set[str] = set()
         for (draft, data), reference in zip(batch, references, strict=True):
+            if reference and reference in in_batch:
+                self._repeated(draft)
+                continue
+            in_batch.add(reference)
             # Only a case found again by its reference needs the digest.
             digest = _digest(data, draft) if reference else ""
             found = stored.get(reference) if reference else None

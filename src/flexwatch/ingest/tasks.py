@@ -5,13 +5,14 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django_tasks import TaskContext, task
 
 from flexwatch.accounts.actions import Actor
 from flexwatch.accounts.models import Organisation
 from flexwatch.accounts.scoping import scope_for
 from flexwatch.ingest import library, pipeline
-from flexwatch.jobs.progress import reporter
+from flexwatch.jobs.progress import aside, reporter
 
 log = logging.getLogger(__name__)
 
@@ -45,5 +46,7 @@ def import_upload(
         run = pipeline.run(request, reporter(context))
     finally:
         path.unlink(missing_ok=True)
+        aside(str(context.task_result.id)).unlink(missing_ok=True)
         log.info("upload for task %s deleted", context.task_result.id)
-    return {"run": run.pk, "status": run.status}
+    url = reverse("ingest:run", args=[run.pk])
+    return {"run": run.pk, "status": run.status, "url": url}

@@ -3,10 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_tasks import default_task_backend
+from django_tasks import TaskResult, TaskResultStatus, default_task_backend
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from flexwatch.jobs.models import JobProgress
+from flexwatch.jobs.progress import current
 
 
 @login_required
@@ -23,5 +24,18 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
 
     partial = request.headers.get("HX-Request") == "true"
     template = "jobs/_progress.html" if partial else "jobs/detail.html"
-    context = {"progress": progress, "result": result}
+    context = {
+        "progress": current(progress),
+        "result": result,
+        "outcome_url": _outcome_url(result),
+    }
     return render(request, template, context)
+
+
+def _outcome_url(result: TaskResult) -> str:
+    """Where a finished job's result is shown, if the job names a page for it."""
+    if result.status != TaskResultStatus.SUCCESSFUL:
+        return ""
+    value = result.return_value
+    url = value.get("url", "") if isinstance(value, dict) else ""
+    return url if isinstance(url, str) and url.startswith("/") else ""
