@@ -78,6 +78,8 @@ class ProfileForm(StyledForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         owners = Organisation.objects.filter(pk__in=editable_owners)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        # Kept as typed, so the lines an error names are the user's lines.
+        self.fields["text"].strip = False  # type: ignore[attr-defined]
         sources = DataSource.objects.filter(owner__in=owners)
         self.fields["source"].queryset = sources  # type: ignore[attr-defined]
         if self.instance.pk:

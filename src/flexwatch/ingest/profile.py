@@ -11,10 +11,17 @@ A bad profile is refused naming the file and the line, like a bad row.
 
 import re
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from flexwatch.assessment import frameworks
 from flexwatch.ingest.readers import Format
@@ -68,16 +75,16 @@ PART_TARGETS = {
     "assistance": ("measure", "started_on", "ended_on", "provider"),
 }
 LIST_TARGETS = {"exploitation_forms", "person.means_of_control"}
-IDENTIFIERS = (
-    "full_name",
-    "given_names",
-    "family_name",
-    "birth_date",
-    "personal_code",
-    "passport",
-)
 TRUTHY = ("1", "x", "true", "yes", "kyllä", "jah", "tak")
 _FORMAT_CODE = re.compile(r"%[a-zA-Z%]")
+
+
+Identifier = Literal[
+    "full_name", "given_names", "family_name", "birth_date", "personal_code", "passport"
+]
+
+
+IDENTIFIERS = get_args(Identifier)
 
 
 class ProfileError(Exception):
@@ -131,6 +138,29 @@ class Spec(BaseModel):
 IdentifierSpec = Annotated[str | Spec, Field()]
 
 
+def check_target(target: str) -> str:
+    """Refuse a field name the case record does not have."""
+    if target in CASE_TARGETS:
+        return target
+    part, _, name = target.partition(".")
+    if part == "observation":
+        frameworks.catalogue().indicator(name)
+        return target
+    if name in PART_TARGETS.get(part, ()):
+        return target
+    choices = [
+        *CASE_TARGETS,
+        *(f"{p}.{n}" for p, ns in PART_TARGETS.items() for n in ns),
+    ]
+    raise ValueError(
+        f"{target!r} is not a field of the case record; use one of "
+        f"{', '.join(choices)} or observation.<indicator id>"
+    )
+
+
+Target = Annotated[str, AfterValidator(check_target)]
+
+
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -141,20 +171,13 @@ class Profile(BaseModel):
     rows: Literal["case", "person"] = "case"
     reference: str | list[str] | None = None
     release: Literal["official", "synthetic", "deidentified"] = "official"
-    defaults: dict[str, Any] = Field(default_factory=dict)
-    fields: dict[str, Spec] = Field(default_factory=dict)
-    identifiers: dict[str, IdentifierSpec] = Field(default_factory=dict)
+    defaults: dict[Target, Any] = Field(default_factory=dict)
+    fields: dict[Target, Spec] = Field(default_factory=dict)
+    identifiers: dict[Identifier, IdentifierSpec] = Field(default_factory=dict)
     linkage: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Profile":
-        for target in [*self.fields, *self.defaults]:
-            check_target(target)
-        for name in self.identifiers:
-            if name not in IDENTIFIERS:
-                raise ValueError(
-                    f"identifiers: {name!r} is not one of {', '.join(IDENTIFIERS)}"
-                )
         if self.rows == "person" and not self.reference_columns:
             raise ValueError(
                 "rows: person needs a reference: the columns that group a "
@@ -186,26 +209,6 @@ class Profile(BaseModel):
         return named | set(self.reference_columns)
 
 
-def check_target(target: str) -> None:
-    """Refuse a field name the case record does not have."""
-    if target in CASE_TARGETS:
-        return
-    part, _, name = target.partition(".")
-    if part == "observation":
-        frameworks.catalogue().indicator(name)
-        return
-    if name in PART_TARGETS.get(part, ()):
-        return
-    choices = [
-        *CASE_TARGETS,
-        *(f"{p}.{n}" for p, ns in PART_TARGETS.items() for n in ns),
-    ]
-    raise ValueError(
-        f"{target!r} is not a field of the case record; use one of "
-        f"{', '.join(choices)} or observation.<indicator id>"
-    )
-
-
 def parse(text: str, source: str) -> Profile:
     """The profile in ``text``; ``source`` names it in errors (a file name).
 
@@ -233,7 +236,7 @@ def _explain(error: Exception, source: str, lines: dict[tuple, int]) -> str:
     first = error.errors()[0]
     location = tuple(str(part) for part in first["loc"])
     line = _nearest_line(location, lines)
-    where = ".".join(location) or "profile"
+    where = ".".join(part for part in location if part != "[key]") or "profile"
     message = first["msg"].removeprefix("Value error, ")
     return f"{source}, line {line}: {where}: {message}"
 

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 @task(takes_context=True)
 def import_upload(
     context: TaskContext,
-    user_id: int,
+    actor_id: int,
     owner_id: int,
     profile: str,
     upload: str,
@@ -31,7 +31,7 @@ def import_upload(
     """Import an uploaded file, then delete it whatever happened."""
     path = Path(upload)
     try:
-        user = get_user_model().objects.get(pk=user_id)
+        user = get_user_model().objects.get(pk=actor_id)
         owner = Organisation.objects.get(pk=owner_id)
         request = pipeline.Request(
             Actor(user, scope_for(user)),

@@ -83,7 +83,7 @@ def _start(request: HttpRequest, form: UploadForm) -> str:
         import_upload,
         _("Import of %(file)s") % {"file": upload.name[:100]},
         request.user.pk,
-        user_id=request.user.pk,
+        actor_id=request.user.pk,
         owner_id=form.cleaned_data["owner"].pk,
         profile=form.cleaned_data["profile"],
         upload=str(path),
