@@ -142,6 +142,76 @@ def demo(
     )
 
 
+@app.command("import")
+def import_file(
+    path: Annotated[str, typer.Argument(help="The CSV, XLSX or JSON file to import.")],
+    profile: Annotated[
+        str,
+        typer.Option(help="A profile: the organisation's, a shipped one or a file."),
+    ],
+    user: Annotated[str, typer.Option(help="Who imports: a user name.")],
+    organisation: Annotated[
+        str | None,
+        typer.Option(help="Whose cases they become (needed if the user has several)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and store nothing.")
+    ] = False,
+    skip_bad: Annotated[
+        bool,
+        typer.Option("--skip-bad", help="Store the good rows; report the bad ones."),
+    ] = False,
+    report: Annotated[
+        str | None,
+        typer.Option(help="Write the validation report (CSV) here; - for stdout."),
+    ] = None,
+) -> None:
+    """Import cases from a spreadsheet or form export, all or nothing.
+
+    Every row is mapped by the profile and checked; identifiers are turned
+    into pseudonyms and linkage keys at once. One problem in any row stores
+    nothing (unless --skip-bad); the report lists each problem by row and
+    column. Importing the same file again changes only the changed cases.
+
+    Example:
+    [bold]flexwatch import --profile ctdc-global --user fi-admin data.csv[/bold]
+    """
+    _django()
+    from rich.markup import escape
+
+    from flexwatch import files
+    from flexwatch.ingest import commands
+
+    try:
+        request = commands.request(
+            path, profile, user, organisation, dry_run=dry_run, skip_bad=skip_bad
+        )
+    except commands.CommandError as problem:
+        errors.print(f"[red]Nothing imported:[/red] {escape(str(problem))}")
+        raise typer.Exit(2) from problem
+
+    columns = (
+        TextColumn("Importing"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+    )
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("import", total=None)
+        outcome = commands.run(
+            request,
+            lambda done, total, _m: bar.update(task, completed=done, total=total),
+        )
+    if report is not None:
+        with files.all_or_nothing(report) as out:
+            commands.write_report(outcome, out)
+    for line in commands.summary(outcome):
+        console.print(escape(line))
+    if outcome.status not in ("committed", "validated") or (
+        dry_run and outcome.problem_count
+    ):
+        raise typer.Exit(1)
+
+
 @app.command()
 def createuser(
     username: Annotated[str, typer.Argument(help="The sign-in name.")],
@@ -230,6 +300,102 @@ def audit_verify() -> None:
     where = f"entry #{verdict.broken_at}"
     errors.print(f"[red]Audit trail broken at {where}:[/red] {verdict.reason}.")
     raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cases(
+    output: Annotated[
+        str, typer.Argument(help="The file to write; - for standard output (CSV).")
+    ],
+    user: Annotated[
+        str, typer.Option(help="Whose scope and clearance the export follows.")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, parquet or htcds.")
+    ] = "csv",
+    table: Annotated[
+        str | None,
+        typer.Option(help="cases, persons or observations (default: cases)."),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Only cases in this country (FI).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Only cases of this year.")] = None,
+    sector: Annotated[str | None, typer.Option(help="Only this sector code.")] = None,
+    form: Annotated[
+        str | None, typer.Option(help="Only this form of exploitation.")
+    ] = None,
+    source_kind: Annotated[
+        str | None, typer.Option(help="Only this kind of source.")
+    ] = None,
+    continuum: Annotated[
+        str | None, typer.Option(help="Only this level of the continuum.")
+    ] = None,
+    sensitive: Annotated[
+        bool, typer.Option(help="Include sensitive fields where allowed; audited.")
+    ] = False,
+) -> None:
+    """Export the cases a person may see as CSV, XLSX, Parquet or HTCDS 2.0 CSV.
+
+    The file appears only when the export is complete. Sensitive fields
+    (narratives, evidence notes) go out only with --sensitive, from
+    organisations where the person may read them, and the export is then
+    written to the audit trail.
+
+    Example:
+    [bold]flexwatch export --format xlsx --user maria --country FI cases.xlsx[/bold]
+    """
+    _django()
+    from rich.markup import escape
+
+    from flexwatch.accounts.models import User
+    from flexwatch.cases import export
+    from flexwatch.cases.forms import CaseFilterForm
+
+    if fmt == "htcds" and table not in (None, "persons"):
+        raise typer.BadParameter("HTCDS has one row per victim: leave --table out.")
+    person = User.objects.filter(username=user, is_active=True).first()
+    if person is None:
+        raise typer.BadParameter(f"No active user {user!r}.", param_hint="--user")
+    chosen = {
+        "country": country,
+        "year": year,
+        "sector": sector,
+        "form": form,
+        "source_kind": source_kind,
+        "continuum": continuum,
+    }
+    filters = CaseFilterForm({k: v for k, v in chosen.items() if v is not None})
+    if not filters.is_valid():
+        wrong = "; ".join(
+            f"--{name.replace('_', '-')}: {' '.join(map(str, problems))}"
+            for name, problems in filters.errors.items()
+        )
+        raise typer.BadParameter(wrong)
+    request = export.Request(fmt, table or "cases", filters.cleaned_data, sensitive)
+
+    columns = (TextColumn("Exporting"), BarColumn(), MofNCompleteColumn())
+    try:
+        with Progress(*columns, console=errors, transient=True) as bar:
+            job = bar.add_task("export", total=None)
+
+            def report(done: int, total: int | None, message: str) -> None:
+                bar.update(job, completed=done, total=total)
+
+            summary = export.run(person, request, output, progress=report)
+    except export.ExportRefused as refused:
+        errors.print(f"[red]Not exported:[/red] {escape(str(refused))}")
+        raise typer.Exit(2) from refused
+    except OSError as problem:
+        errors.print(f"[red]Cannot write:[/red] {escape(str(problem))}")
+        raise typer.Exit(1) from problem
+    where = "standard output" if output == "-" else output
+    errors.print(f"Exported {summary.rows} rows to {where}.")
+    if summary.disclosed:
+        errors.print(
+            f"Sensitive fields of {summary.disclosed} cases were included; "
+            "the export is in the audit trail."
+        )
 
 
 @app.command()
@@ -341,6 +507,142 @@ def retention_apply(
     ):
         if ids:
             console.print(f"  {label}: " + ", ".join(f"#{pk}" for pk in ids))
+
+
+linkage_app = typer.Typer(
+    help="Linkage projects: keys that find one person in several agencies' records.",
+    no_args_is_help=True,
+)
+app.add_typer(linkage_app, name="linkage")
+
+
+@linkage_app.command("join")
+def linkage_join(
+    slug: Annotated[
+        str, typer.Argument(help="The project's short name, agreed by its members.")
+    ],
+    organisation: Annotated[
+        str, typer.Option(help="The organisation joining, by exact name or id.")
+    ],
+    secret_file: Annotated[
+        str,
+        typer.Option(help="A file holding the project's secret; - for standard input."),
+    ],
+    name: Annotated[
+        str, typer.Option(help="The project's name, when this join creates it.")
+    ] = "",
+) -> None:
+    """Make an organisation a member of a linkage project, holding its secret.
+
+    The first organisation to join creates the project; each later one must
+    bring the same secret, checked by its fingerprint. The secret is read from
+    a file, never from the command line, so it stays out of the shell history.
+
+    Example:
+    [bold]flexwatch linkage join seasonal-2025 --organisation 3 --secret-file key[/bold]
+    """
+    _django()
+    from rich.markup import escape
+
+    from flexwatch.accounts.models import Organisation
+    from flexwatch.linkage import projects
+
+    found = Organisation.objects.filter(name=organisation)
+    if organisation.isdigit():
+        found = Organisation.objects.filter(pk=int(organisation))
+    member_org = found.first()
+    if member_org is None:
+        errors.print(f"No organisation {escape(repr(organisation))}.")
+        raise typer.Exit(2)
+    secret = _secret_from(secret_file)
+    try:
+        member = projects.join(member_org, slug, secret, name)
+    except projects.ProjectError as problem:
+        errors.print(f"[red]Not joined:[/red] {escape(str(problem))}")
+        raise typer.Exit(1) from problem
+    console.print(
+        f"{escape(member_org.name)} is a member of linkage project {slug}. "
+        f"Fingerprint of the secret: [bold]{member.project.fingerprint}[/bold]"
+    )
+    console.print("Read it to the other members: theirs must be the same.")
+
+
+def _secret_from(path: str) -> str:
+    from rich.markup import escape
+
+    from flexwatch import files
+
+    try:
+        if path == files.STDIO:
+            return sys.stdin.read()
+        with open(path, encoding="utf-8") as source:
+            return source.read()
+    except (OSError, UnicodeDecodeError) as problem:
+        errors.print(f"[red]Cannot read the secret file:[/red] {escape(str(problem))}")
+        raise typer.Exit(2) from problem
+
+
+@linkage_app.command("projects")
+def linkage_projects() -> None:
+    """List the linkage projects, their fingerprints and member organisations.
+
+    Example: [bold]flexwatch linkage projects[/bold]
+    """
+    _django()
+    from rich.markup import escape
+    from rich.table import Table
+
+    from flexwatch.linkage import projects
+
+    table = Table("project", "name", "fingerprint", "members")
+    for project in projects.listing():
+        members = ", ".join(m.organisation.name for m in project.members.all())
+        table.add_row(
+            project.slug, escape(project.name), project.fingerprint, escape(members)
+        )
+    if not table.row_count:
+        console.print("No linkage projects yet.")
+        return
+    console.print(table)
+
+
+@app.command()
+def xlsform(
+    output: Annotated[str, typer.Argument(help="The .xlsx file to write.")],
+) -> None:
+    """Write the case template and the indicator checklist as an XLSForm.
+
+    Load the workbook into KoboToolbox or ODK Central to collect cases on
+    phones, in English, Finnish, Estonian or Polish; bring the submissions
+    back with flexwatch import. Needs no database.
+
+    Example: [bold]flexwatch xlsform flexwatch-case.xlsx[/bold]
+    """
+    from rich.markup import escape
+
+    from flexwatch.ingest import xlsform as forms
+
+    if not output.lower().endswith(".xlsx"):
+        raise typer.BadParameter(
+            f"{output!r} does not end in .xlsx, which KoboToolbox and ODK Central "
+            "need to read it as an XLSForm."
+        )
+    form = forms.build()
+    try:
+        forms.save(form, output)
+    except OSError as problem:
+        reason = problem.strerror or str(problem)
+        errors.print(
+            f"[red]Nothing written:[/red] cannot write {escape(output)}: "
+            f"{escape(reason)}."
+        )
+        raise typer.Exit(1) from problem
+    questions = sum(1 for row in form["survey"] if "group" not in row["type"])
+    version = form["settings"][0]["version"]
+    console.print(
+        f"Wrote {escape(output)}: {questions} questions, form "
+        f"{forms.FORM_ID} version {version}."
+    )
 
 
 @app.command()

@@ -18,8 +18,9 @@ from pydantic import ValidationError as RecordInvalid
 
 from flexwatch.accounts.actions import ActionRefused, Actor
 from flexwatch.accounts.scoping import Access, scope_of
-from flexwatch.cases import actions, checklist, documents, listing
+from flexwatch.cases import actions, checklist, documents, export, listing
 from flexwatch.cases import forms as case_forms
+from flexwatch.cases.export_views import to_export
 from flexwatch.cases.models import Case
 from flexwatch.cases.record import CaseIn
 
@@ -29,6 +30,9 @@ PAGE_SIZE = 50
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
+    can_export = export.may_export(scope)
+    if can_export and "export" in request.GET:
+        return to_export(request)
     filters = case_forms.CaseFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     rows = listing.filtered(scope.visible(listing.for_list(Case.objects.all())), chosen)
@@ -40,6 +44,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": listing.query_without_page(request.GET),
         "can_create": bool(scope.organisations_where("edit_records")),
+        "can_export": can_export,
     }
     template = "cases/_table.html" if request.headers.get("HX-Request") else None
     return render(request, template or "cases/list.html", context)
