@@ -129,9 +129,7 @@ def test_the_web_import_leaves_no_identifier_anywhere(
     upload = SimpleUploadedFile("people.csv", _file(tmp_path).read_bytes())
     (tmp_path / "people.csv").unlink()
 
-    client.post(
-        "/imports/", {"owner": ws.owner.pk, "profile": "leaky", "file": upload}
-    )
+    client.post("/imports/", {"owner": ws.owner.pk, "profile": "leaky", "file": upload})
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
     assert ImportRun.objects.get().status == "committed"

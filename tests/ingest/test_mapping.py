@@ -78,7 +78,11 @@ def test_a_row_becomes_a_checked_case():
 
     assert case is not None, draft.problems
     victim = case.persons[0]
-    assert (case.year, case.sector, case.recruitment_fees_paid) == (2024, "nace_f", False)
+    assert (case.year, case.sector, case.recruitment_fees_paid) == (
+        2024,
+        "nace_f",
+        False,
+    )
     assert case.exploitation_forms == ["forced_labour", "begging"]
     assert (victim.sex, victim.age_min, victim.age_max) == ("female", 18, 20)
     assert str(victim.wages_recovered) == "1234.50"
@@ -122,7 +126,8 @@ def test_every_problem_of_a_row_names_its_column():
 
 def test_a_bad_date_of_birth_is_reported_without_its_value():
     text = PROFILE.replace(
-        "  full_name: Nimi", '  full_name: Nimi\n  birth_date: {column: Sex, dates: ["%Y"]}'
+        "  full_name: Nimi",
+        '  full_name: Nimi\n  birth_date: {column: Sex, dates: ["%Y"]}',
     )
     draft = _mapper(text).draft(_row(Sex="Naine"))
 

@@ -29,7 +29,9 @@ def _csv(rows=ROWS) -> bytes:
 
 
 def _profile(ws) -> ImportProfile:
-    return ImportProfile.objects.create(owner=ws.owner, name="inspections", text=PROFILE)
+    return ImportProfile.objects.create(
+        owner=ws.owner, name="inspections", text=PROFILE
+    )
 
 
 def _upload(client, ws, content: bytes, name: str = "cases.csv", **options):
@@ -60,7 +62,11 @@ def test_an_upload_is_imported_in_the_background_and_then_deleted(
     run = ImportRun.objects.get()
     job = client.get(queued["Location"]).content.decode()
     assert f"/imports/runs/{run.pk}/" in job
-    assert (run.status, run.cases_created, run.file_name) == ("committed", 3, "cases.csv")
+    assert (run.status, run.cases_created, run.file_name) == (
+        "committed",
+        3,
+        "cases.csv",
+    )
     assert Case.objects.count() == 3
     assert list(settings.UPLOAD_DIR.iterdir()) == []
     progress = JobProgress.objects.get()
@@ -76,7 +82,9 @@ def test_the_report_of_a_refused_import_is_a_page_and_a_csv(ws, signed_in):
     run = ImportRun.objects.get()
 
     page = client.get(f"/imports/runs/{run.pk}/").content.decode()
-    report = b"".join(client.get(f"/imports/runs/{run.pk}/report.csv").streaming_content)
+    report = b"".join(
+        client.get(f"/imports/runs/{run.pk}/report.csv").streaming_content
+    )
 
     assert run.status == "refused" and not Case.objects.exists()
     assert "31.02.2024" in page and "Kalastus" in page

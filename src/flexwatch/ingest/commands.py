@@ -6,6 +6,7 @@ words the outcome; the same report CSV the Imports page offers.
 
 import csv
 from collections.abc import Iterator
+from io import TextIOBase
 from pathlib import Path
 from typing import TextIO
 
@@ -75,7 +76,7 @@ def run(request: pipeline.Request, report: pipeline.Report) -> ImportRun:
     return pipeline.run(request, report)
 
 
-def write_report(run: ImportRun, out: TextIO) -> None:
+def write_report(run: ImportRun, out: TextIOBase | TextIO) -> None:
     """The validation report as CSV: one line a problem."""
     writer = csv.writer(out)
     writer.writerow(REPORT_HEADER)

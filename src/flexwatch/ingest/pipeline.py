@@ -325,7 +325,7 @@ class _Writer:
         saved = actions.save(self.request.actor, case, data, case.version)
         saved.import_run = self.record
         saved.import_digest = digest
-        saved.is_synthetic = self.flags["is_synthetic"]
+        saved.is_synthetic = not self.request.profile.is_official
         saved.save(update_fields=["import_run", "import_digest", "is_synthetic"])
         rows = list(Person.objects.filter(case=saved).order_by("id"))
         for person, made in zip(rows, draft.persons, strict=False):

@@ -8,6 +8,7 @@ its imports and profiles: a report quotes the file's cells.
 
 import csv
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -129,7 +130,7 @@ class _Echo:
         return value
 
 
-def _report_lines(run: ImportRun):  # type: ignore[no-untyped-def]
+def _report_lines(run: ImportRun) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
     yield writer.writerow(commands.REPORT_HEADER)
