@@ -1,9 +1,11 @@
 """Imports end to end: map, check every row, store all or nothing, re-import."""
 
 import csv
+import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from flexwatch.accounts.models import AuditEntry
 from flexwatch.accounts.pseudonyms import pseudonym
@@ -332,3 +334,38 @@ def test_someone_who_may_not_edit_imports_nothing(ws, folder):
     with pytest.raises(pipeline.ActionRefused):
         pipeline.run(request)
     assert not Case.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_workbook_imports_like_the_same_rows_in_csv(ws, folder):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tapaukset"
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    path = folder / "cases.xlsx"
+    workbook.save(path)
+    as_xlsx = PROFILE.replace(
+        "format: {kind: csv, encoding: auto}", "format: {kind: xlsx, sheet: Tapaukset}"
+    )
+
+    run = _run(ws, path, as_xlsx)
+
+    assert (run.status, run.cases_created) == ("committed", 3), run.message
+    assert Case.objects.filter(sector="nace_f").count() == 1
+
+
+def test_a_zip_bomb_posing_as_a_workbook_is_refused(ws, folder):
+    path = folder / "cases.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("[Content_Types].xml", "<Types/>")
+        bomb.writestr("xl/workbook.xml", "<workbook/>")
+        bomb.writestr("xl/worksheets/sheet1.xml", b"\0" * (50 * 1024 * 1024))
+    as_xlsx = PROFILE.replace(
+        "format: {kind: csv, encoding: auto}", "format: {kind: xlsx}"
+    )
+
+    run = _run(ws, path, as_xlsx)
+
+    assert run.status == "refused" and "cases.xlsx" in run.message
+    assert not Case.objects.exists()

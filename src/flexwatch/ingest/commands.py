@@ -105,6 +105,8 @@ def summary(run: ImportRun) -> list[str]:
         f"{run.cases_unchanged} unchanged, {run.rows_skipped} rows not stored, "
         f"{run.problem_count} problems."
     ]
+    if run.rows_empty:
+        lines.append(f"{run.rows_empty} empty rows (no cell filled) were passed over.")
     if run.message:
         lines.append(run.message)
     for problem in ImportProblem.objects.filter(run=run)[:SHOWN_PROBLEMS]:

@@ -74,6 +74,8 @@ class Mapper:
     ``columns`` are the file's columns: each field reads the first of its
     alternatives the file has. ``missing()`` lists the columns the profile
     needs and the file lacks; the file is refused with them before any row.
+    In KoboToolbox JSON only the reference is needed: a question absent
+    there was not answered.
     """
 
     def __init__(self, profile: Profile, columns: list[str], keys: Keys, file: str):
@@ -82,6 +84,10 @@ class Mapper:
         self.file = file
         present = set(columns)
         self._missing: list[str] = []
+        # The KoboToolbox API leaves an unanswered question out of a
+        # submission, so a question nobody answered has no key at all: it
+        # reads as empty there. The reference is still required.
+        self._absent_is_empty = profile.format.kind == "kobo_json"
         self._column = {
             target: self._resolve(spec, present)
             for target, spec in profile.fields.items()
@@ -103,11 +109,13 @@ class Mapper:
 
     def _resolve(self, spec: Spec, present: set[str]) -> str:
         if spec.flags is not None:
-            self._missing.extend(c for c in spec.flags if c not in present)
+            if not self._absent_is_empty:
+                self._missing.extend(c for c in spec.flags if c not in present)
             return ""
         found = [c for c in spec.columns if c in present]
         if not found:
-            self._missing.append(" or ".join(spec.columns))
+            if not self._absent_is_empty:
+                self._missing.append(" or ".join(spec.columns))
             return ""
         return found[0]
 

@@ -59,6 +59,7 @@ class ImportRun(models.Model):
     cases_updated = models.PositiveBigIntegerField(_("cases updated"), default=0)
     cases_unchanged = models.PositiveBigIntegerField(_("cases unchanged"), default=0)
     rows_skipped = models.PositiveBigIntegerField(_("rows skipped"), default=0)
+    rows_empty = models.PositiveBigIntegerField(_("empty rows"), default=0)
     problem_count = models.PositiveBigIntegerField(_("problems"), default=0)
     message = models.CharField(max_length=500, blank=True)
     task_id = models.CharField(max_length=64, blank=True)

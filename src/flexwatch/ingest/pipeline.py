@@ -71,6 +71,7 @@ class _Tally:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    empty: int = 0
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
 
@@ -136,15 +137,17 @@ def _import(request: Request, record: ImportRun, tally: _Tally, report: Report) 
 
         if request.dry_run:
             writer.check(drafts, progress)
+            tally.empty = table.empty_rows
             _finish(record, tally, ImportRun.Status.VALIDATED, "")
-            return
-        with transaction.atomic():
-            writer.write(drafts, progress)
-            if tally.problem_count and not request.skip_bad:
-                raise _Refused(_("Some rows have problems: nothing was stored."))
-            _audit(request, record, tally)
-            _finish(record, tally, ImportRun.Status.COMMITTED, "", save=False)
-            record.save()
+        else:
+            with transaction.atomic():
+                writer.write(drafts, progress)
+                tally.empty = table.empty_rows
+                if tally.problem_count and not request.skip_bad:
+                    raise _Refused(_("Some rows have problems: nothing was stored."))
+                _audit(request, record, tally)
+                _finish(record, tally, ImportRun.Status.COMMITTED, "", save=False)
+                record.save()
     report(table.size, table.size, _("Done."))
 
 
@@ -381,6 +384,7 @@ def _finish(
     record.cases_updated = tally.updated if status == ImportRun.Status.COMMITTED else 0
     record.cases_unchanged = tally.unchanged
     record.rows_skipped = tally.skipped
+    record.rows_empty = tally.empty
     record.problem_count = tally.problem_count
     record.finished_at = timezone.now()
     if save:

@@ -93,6 +93,7 @@ class Table:
         columns: the column names, as ``Row.values`` holds them.
         encoding: the encoding read, detected or declared ("" for XLSX).
         size: the file's size in bytes.
+        empty_rows: blank lines and rows of empty cells skipped so far.
     """
 
     def __init__(
@@ -106,6 +107,7 @@ class Table:
         self.columns = self._layout.columns
         self.encoding = source.encoding
         self.size = size
+        self.empty_rows = 0
 
     @property
     def position(self) -> int:
@@ -129,7 +131,8 @@ class Table:
         try:
             for number, cells in self._records:
                 if not "".join(cells).strip():
-                    continue  # a blank line, or a row of empty cells
+                    self.empty_rows += 1  # a blank line, or a row of empty cells
+                    continue
                 count += 1
                 if plain and len(cells) == width:
                     yield Row(number, dict(zip(names, cells, strict=True)))

@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
                 ('cases_updated', models.PositiveBigIntegerField(default=0, verbose_name='cases updated')),
                 ('cases_unchanged', models.PositiveBigIntegerField(default=0, verbose_name='cases unchanged')),
                 ('rows_skipped', models.PositiveBigIntegerField(default=0, verbose_name='rows skipped')),
+                ('rows_empty', models.PositiveBigIntegerField(default=0, verbose_name='empty rows')),
                 ('problem_count', models.PositiveBigIntegerField(default=0, verbose_name='problems')),
                 ('message', models.CharField(blank=True, max_length=500)),
                 ('task_id', models.CharField(blank=True, max_length=64)),
