@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterator
 from io import TextIOBase
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 
@@ -78,23 +78,22 @@ def run(request: pipeline.Request, report: pipeline.Report) -> ImportRun:
 
 def write_report(run: ImportRun, out: TextIOBase | TextIO) -> None:
     """The validation report as CSV: one line a problem."""
-    writer = csv.writer(out)
-    writer.writerow(REPORT_HEADER)
-    for problem in problems(run):
-        writer.writerow(
-            [
-                run.file_name,
-                problem.row or "",
-                problem.column,
-                problem.value,
-                problem.problem,
-                problem.accepted,
-            ]
-        )
+    csv.writer(out).writerows(report_rows(run))
 
 
-def problems(run: ImportRun) -> Iterator[ImportProblem]:
-    return ImportProblem.objects.filter(run=run).order_by("id").iterator(2000)
+def report_rows(run: ImportRun) -> Iterator[list[Any]]:
+    """The validation report's header, then a row for each problem."""
+    yield list(REPORT_HEADER)
+    problems = ImportProblem.objects.filter(run=run).order_by("id")
+    for problem in problems.iterator(2000):
+        yield [
+            run.file_name,
+            problem.row or "",
+            problem.column,
+            problem.value,
+            problem.problem,
+            problem.accepted,
+        ]
 
 
 def summary(run: ImportRun) -> list[str]:

@@ -24,55 +24,31 @@ from pydantic import (
 )
 
 from flexwatch.assessment import frameworks
+from flexwatch.cases.record import (
+    AssistanceIn,
+    CaseIn,
+    DecisionIn,
+    LegalEventIn,
+    PersonIn,
+)
 from flexwatch.ingest.readers import Format
 
-CASE_TARGETS = (
-    "country",
-    "region",
-    "source_kind",
-    "exploitation_began",
-    "exploitation_ended",
-    "identified_on",
-    "registered_on",
-    "year",
-    "sector",
-    "occupation",
-    "exploitation_forms",
-    "recruitment_country",
-    "recruitment_channel",
-    "recruitment_fees_paid",
-    "narrative",
-    "legal_basis",
-    "retention_until",
-)
+# The fields a profile may fill: those of the case template, less what an
+# import makes itself (the parts' ids, lists of parts, identifiers).
+_MADE_HERE = {"id", "persons", "observations", "source_reference", "identifier"}
+_PARTS = {"decisions", "legal_events", "assistance"}
+
+
+def _fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name in model.model_fields if name not in _MADE_HERE | _PARTS)
+
+
+CASE_TARGETS = _fields(CaseIn)
 PART_TARGETS = {
-    "person": (
-        "role",
-        "sex",
-        "age",
-        "age_min",
-        "age_max",
-        "citizenship",
-        "residence_status",
-        "trafficking_status",
-        "recruiter_relationship",
-        "means_of_control",
-        "penalised",
-        "currency",
-        "compensation_claimed",
-        "compensation_awarded",
-        "wages_recovered",
-    ),
-    "decision": ("decision", "decided_on", "authority"),
-    "legal_event": (
-        "provision",
-        "stage",
-        "occurred_on",
-        "outcome",
-        "sentence_months",
-        "sentence_suspended",
-    ),
-    "assistance": ("measure", "started_on", "ended_on", "provider"),
+    "person": _fields(PersonIn),
+    "decision": _fields(DecisionIn),
+    "legal_event": _fields(LegalEventIn),
+    "assistance": _fields(AssistanceIn),
 }
 LIST_TARGETS = {"exploitation_forms", "person.means_of_control"}
 TRUTHY = ("1", "x", "true", "yes", "kyllä", "jah", "tak")

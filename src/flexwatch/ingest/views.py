@@ -133,18 +133,8 @@ class _Echo:
 def _report_lines(run: ImportRun) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-    yield writer.writerow(commands.REPORT_HEADER)
-    for problem in commands.problems(run):
-        yield writer.writerow(
-            [
-                run.file_name,
-                problem.row or "",
-                problem.column,
-                problem.value,
-                problem.problem,
-                problem.accepted,
-            ]
-        )
+    for row in commands.report_rows(run):
+        yield writer.writerow(row)
 
 
 @login_required
