@@ -18,7 +18,7 @@ SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".json")
 
 class UploadForm(StyledForm, forms.Form):
     owner = forms.ModelChoiceField(
-        label=_("Import into"), queryset=Organisation.objects.none()
+        label=_("Import into"), queryset=Organisation.objects.none(), empty_label=None
     )
     profile = forms.ChoiceField(label=_("Profile"))
     file = forms.FileField(
