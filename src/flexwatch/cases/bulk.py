@@ -185,15 +185,20 @@ def insert(
     gives them.
     """
     fields = [f for f in model._meta.concrete_fields if ids or not f.primary_key]
-    converters = [_converter(f) for f in fields]
-    names = [f.attname for f in fields]
-    defaults = {f.attname: f.get_default() for f in fields}
+    cells = [(f.attname, f.get_default()) for f in fields]
+    # Only dates, decimals and JSON need converting; None never does.
+    special = [
+        (index, convert)
+        for index, convert in enumerate(map(_converter, fields))
+        if convert is not _same
+    ]
 
-    def values(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            convert(row[name] if name in row else defaults[name])
-            for name, convert in zip(names, converters, strict=True)
-        )
+    def values(row: dict[str, Any]) -> list[Any]:
+        line = [row.get(name, default) for name, default in cells]
+        for index, convert in special:
+            if line[index] is not None:
+                line[index] = convert(line[index])
+        return line
 
     tuples = [values(row) for row in rows]
     if not tuples:
