@@ -369,3 +369,24 @@ def test_a_zip_bomb_posing_as_a_workbook_is_refused(ws, folder):
 
     assert run.status == "refused" and "cases.xlsx" in run.message
     assert not Case.objects.exists()
+
+
+def test_dates_out_of_order_are_reported_at_the_later_dates_column(ws, folder):
+    dated = PROFILE.replace(
+        "fields:\n",
+        "fields:\n"
+        '  exploitation_began: {column: Began, dates: ["%d.%m.%Y"]}\n'
+        '  exploitation_ended: {column: Ended, dates: ["%d.%m.%Y"]}\n',
+    )
+    path = folder / "dated.csv"
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([*HEADER, "Began", "Ended"])
+        writer.writerow([*ROWS[0], "01.06.2024", "01.05.2024"])
+
+    run = _run(ws, path, dated)
+
+    assert run.status == "refused"
+    (problem,) = run.problems.all()
+    assert (problem.row, problem.column, problem.value) == (2, "Ended", "2024-05-01")
+    assert "before" in problem.problem

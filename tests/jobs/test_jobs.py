@@ -2,8 +2,10 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from flexwatch.accounts.models import AuditEntry
+from flexwatch.jobs import progress
 from flexwatch.jobs.models import JobProgress
 
 # The worker closes its database connection when it ends, which a test
@@ -58,3 +60,31 @@ def test_the_audit_page_is_for_admins(ws, signed_in):
     assert client.get("/accounts/audit/").status_code == 404
     assert client.post("/accounts/audit/").status_code == 404
     assert not JobProgress.objects.exists()
+
+
+def test_progress_made_inside_a_transaction_is_shown_from_aside(ws, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    JobProgress.objects.create(task_id=TASK_ID, name="Import")
+    report = progress.reporter(_Context())
+
+    with transaction.atomic():
+        report(40, 100, "Storing rows")
+        stored = JobProgress.objects.get()
+        shown = progress.current(JobProgress.objects.get())
+    report(100, 100, "Done.")
+
+    assert (stored.done, shown.done, shown.message) == (
+        0,
+        40,
+        "Checking and storing rows",
+    )
+    assert JobProgress.objects.get().done == 100
+    assert not progress.aside(TASK_ID).exists()
+
+
+TASK_ID = "0b4f7c2e-5d1a-4e8b-9c3f-2a6d8e1f0b7c"
+
+
+class _Context:
+    class task_result:
+        id = TASK_ID
