@@ -76,7 +76,7 @@ def test_progress_made_inside_a_transaction_is_shown_from_aside(ws, settings, tm
     assert (stored.done, shown.done, shown.message) == (
         0,
         40,
-        "Checking and storing rows",
+        "Storing rows",
     )
     assert JobProgress.objects.get().done == 100
     assert not progress.aside(TASK_ID).exists()
