@@ -33,8 +33,8 @@ IDENTIFIERS = {
     "date_of_birth": "birth_date",
     "personal_code": "personal_code",
 }
-# A case keeps one reference: an import's is the submission's own id.
-NOT_READ = {"source_reference"}
+# Every question the form asks is read.
+NOT_READ: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,6 @@ FINNISH = Submission(
         "country": "FI",
         "region": "FI1B1",
         "source_kind": "labour_inspection",
-        "source_reference": "TSH-2023-118",
         "exploitation_began": "2023-04-01",
         "exploitation_ended": "2023-09-30",
         "identified_on": "2023-10-02",

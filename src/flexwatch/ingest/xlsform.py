@@ -114,8 +114,8 @@ def _case() -> tuple[Question, ...]:
     return (
         Question("country", "select_one", "exploitation_country", {"required": "yes"}),
         _region(),
+        # No source reference: an import keys the case by the submission's id.
         Question("source_kind", "select_one", "source_kind", {"required": "yes"}),
-        Question("source_reference", "text"),
         Question("exploitation_began", "date", columns={"constraint": PAST_DAY}),
         Question("exploitation_ended", "date", columns={"constraint": AFTER_BEGAN}),
         Question("identified_on", "date", columns={"constraint": AFTER_BEGAN}),
