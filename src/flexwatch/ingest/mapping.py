@@ -8,30 +8,31 @@ person each (court data: one row per defendant) are grouped into one draft
 per case by the profile's reference.
 """
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
 from flexwatch import vocab
 from flexwatch.accounts.pseudonyms import pseudonym
-from flexwatch.cases.record import MAX_AGE, CaseIn
+from flexwatch.cases.record import CaseIn
+from flexwatch.ingest import readings
 from flexwatch.ingest.problems import Problem
-from flexwatch.ingest.profile import LIST_TARGETS, Profile, Spec
+from flexwatch.ingest.profile import Profile, Spec
 from flexwatch.ingest.readers import Row
+from flexwatch.ingest.readings import ValueProblem
 from flexwatch.linkage.keys import Identity, LinkageKey, linkage_keys
 
-FALSY = ("0", "false", "no", "ei", "ei ole", "nie", "")
 ACCEPTED_SHOWN = 40
-_AGE_RANGE = re.compile(r"^(\d{1,3})\s*(?:-{1,2}|\u2013|\u2014|to)\s*(\d{1,3})$")
-_AGE_OPEN = re.compile(r"^(\d{1,3})\s*\+$")
 # Which person identifier makes the person's pseudonym, best first: a code
 # that is one person's alone before a name that many people share.
 PSEUDONYM_ORDER = ("personal_code", "passport", "full_name")
+_PART_LISTS = {"decision": "decisions", "legal_event": "legal_events"}
+_LIST_PARTS = {listed: part for part, listed in _PART_LISTS.items()} | {
+    "assistance": "assistance"
+}
 
 
 @dataclass(frozen=True)
@@ -50,22 +51,38 @@ class PersonKeys:
 
 @dataclass
 class Draft:
-    """One case in the making: ``data`` for ``CaseIn``, and its origins."""
+    """One case in the making: ``data`` for ``CaseIn``, and where it came from.
+
+    ``columns`` names the column each field was read from and ``person_rows``
+    the row of each person, so a problem found later is reported where the
+    source has it.
+    """
 
     rows: list[int]
     reference: str
     data: dict[str, Any]
     persons: list[PersonKeys]
-    origins: dict[tuple, tuple[int, str]]
     problems: list[Problem]
+    columns: dict[str, str]
+    person_rows: list[int]
 
     @property
     def row(self) -> int:
         return self.rows[0]
 
 
-class ValueProblem(ValueError):
-    """A cell that cannot become the field's value."""
+# Puts a field's value into the draft: (value, case data, person, parts).
+_Place = Callable[[Any, dict[str, Any], dict[str, Any], dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class _Field:
+    target: str
+    column: str
+    shown: str
+    read: readings.Read
+    place: _Place
+    flags: bool
 
 
 class Mapper:
@@ -88,17 +105,19 @@ class Mapper:
         # submission, so a question nobody answered has no key at all: it
         # reads as empty there. The reference is still required.
         self._absent_is_empty = profile.format.kind == "kobo_json"
-        self._column = {
-            target: self._resolve(spec, present)
+        self._fields = [
+            self._field(target, spec, present)
             for target, spec in profile.fields.items()
-        }
+        ]
+        self._columns = {f.target: f.shown for f in self._fields}
         self._identifiers = {
             name: (spec, self._resolve(spec, present))
             for name, spec in profile.identifier_specs().items()
         }
-        for column in profile.reference_columns:
-            if column not in present:
-                self._missing.append(column)
+        self._defaults = [
+            (value, _placer(target)) for target, value in profile.defaults.items()
+        ]
+        self._missing.extend(c for c in profile.reference_columns if c not in present)
 
     def missing(self) -> list[str]:
         return self._missing
@@ -106,6 +125,17 @@ class Mapper:
     def identifier_columns(self) -> set[str]:
         """The columns whose values are identifiers, never to be shown."""
         return {column for _spec, column in self._identifiers.values() if column}
+
+    def _field(self, target: str, spec: Spec, present: set[str]) -> _Field:
+        column = self._resolve(spec, present)
+        return _Field(
+            target,
+            column,
+            column or ", ".join(spec.columns),
+            readings.reader(target, spec, column),
+            _placer(target, spec.stage),
+            spec.flags is not None,
+        )
 
     def _resolve(self, spec: Spec, present: set[str]) -> str:
         if spec.flags is not None:
@@ -121,83 +151,45 @@ class Mapper:
 
     def draft(self, row: Row) -> Draft:
         """The draft of one row, with the problems found in its cells."""
+        values = row.values
         problems = [row.problem] if row.problem else []
         data: dict[str, Any] = {"persons": [], "observations": []}
         person: dict[str, Any] = {}
         parts: dict[str, dict[str, Any]] = {}
-        origins: dict[tuple, tuple[int, str]] = {}
 
-        for target, value in self.profile.defaults.items():
-            _place(target, value, data, person, parts)
-        for target, spec in self.profile.fields.items():
-            column = self._column[target] or ", ".join(spec.columns)
+        for value, place in self._defaults:
+            place(value, data, person, parts)
+        for one in self._fields:
             try:
-                value = self._value(target, spec, row.values)
+                value = one.read(values)
             except ValueProblem as problem:
-                problems.append(self._problem(row, column, target, spec, problem))
+                shown = "" if one.flags else values.get(one.column, "")
+                problems.append(
+                    Problem(row.number, one.shown, shown, str(problem), "", self.file)
+                )
                 continue
-            if value is None:
-                # A required field left empty is reported at its column.
-                origins.setdefault((target,), (row.number, column))
-                continue
-            loc = _place(target, value, data, person, parts, spec.stage)
-            origins[loc] = (row.number, column)
+            if value is not None:
+                one.place(value, data, person, parts)
 
         keys = self._person_keys(row, problems)
         if person or parts or keys.pseudonym or keys.linkage:
-            _attach_parts(person, parts, origins)
+            for part, fields in parts.items():
+                person[_PART_LISTS.get(part, part)] = [fields]
             person.setdefault("role", "victim")
             data["persons"].append(person)
         return Draft(
             rows=[row.number],
-            reference=self._reference(row.values),
+            reference=self._reference(values),
             data=data,
             persons=[keys] if data["persons"] else [],
-            origins=origins,
             problems=problems,
+            columns=self._columns,
+            person_rows=[row.number] if data["persons"] else [],
         )
 
     def _reference(self, values: dict[str, str]) -> str:
         cells = [values.get(c, "").strip() for c in self.profile.reference_columns]
         return "\x1f".join(cells) if any(cells) else ""
-
-    def _value(self, target: str, spec: Spec, values: dict[str, str]) -> Any:
-        if spec.flags is not None:
-            truthy = spec.truthy_set
-            codes = [
-                code
-                for column, code in spec.flags.items()
-                if (cell := values.get(column)) and cell.strip().casefold() in truthy
-            ]
-            return self._listed(target, spec, codes)
-
-        raw = values.get(self._column[target], "").strip()
-        if not raw and spec.default is not None:
-            raw = spec.default
-        if spec.separator is not None:
-            cells = [c.strip() for c in raw.split(spec.separator) if c.strip()]
-            codes = [c for c in (_mapped(spec, cell) for cell in cells) if c]
-            return self._listed(target, spec, codes)
-        mapped = _mapped(spec, raw)
-        if not mapped:
-            return None
-        return _converted(target, spec, mapped)
-
-    def _listed(self, target: str, spec: Spec, codes: list[str]) -> Any:
-        codes = list(dict.fromkeys(codes))
-        if target in LIST_TARGETS:
-            return codes
-        if len(codes) > 1 and spec.several == "refuse":
-            raise ValueProblem(
-                f"holds several values ({', '.join(codes)}) for a field of one"
-            )
-        return codes[0] if codes else None
-
-    def _problem(
-        self, row: Row, column: str, target: str, spec: Spec, problem: ValueProblem
-    ) -> Problem:
-        value = row.values.get(column, "") if spec.flags is None else ""
-        return Problem(row.number, column, value, str(problem), "", self.file)
 
     def _person_keys(self, row: Row, problems: list[Problem]) -> PersonKeys:
         # The raw identifiers live only inside this method.
@@ -208,7 +200,7 @@ class Mapper:
                 continue
             if name == "birth_date":
                 try:
-                    raw[name] = _date(spec, cell)
+                    raw[name] = readings.day(spec, cell)
                 except ValueProblem as problem:
                     # The value is an identifier: the report must not show it.
                     problems.append(
@@ -245,110 +237,37 @@ class Mapper:
         return linkage_keys(self.keys.linkage, identity)
 
 
-def _mapped(spec: Spec, cell: str) -> str | None:
-    """The cell through the profile's value map: exact, then ignoring case."""
-    if cell in spec.values:
-        return spec.values[cell]
-    return spec.folded_values.get(cell.casefold(), cell)
-
-
-def _converted(target: str, spec: Spec, value: str) -> Any:
-    if spec.dates:
-        return _date(spec, value).isoformat()
-    if spec.transform == "age_range":
-        return _age_range(value)
-    if spec.transform == "number":
-        return _number(value)
-    if spec.transform == "boolean":
-        return _boolean(spec, value)
-    if spec.transform == "upper":
-        return value.upper()
-    if spec.transform == "lower":
-        return value.lower()
-    return value
-
-
-def _date(spec: Spec, value: str) -> date:
-    for pattern in spec.dates or ["%Y-%m-%d"]:
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise ValueProblem(f"is not a date in the form {' or '.join(spec.dates)}")
-
-
-def _age_range(value: str) -> tuple[int, int]:
-    text = value.strip()
-    if text.isdigit():
-        return int(text), int(text)
-    if match := _AGE_RANGE.match(text):
-        return int(match[1]), int(match[2])
-    if match := _AGE_OPEN.match(text):
-        return int(match[1]), MAX_AGE
-    raise ValueProblem("is not an age or an age range such as 18-20 or 48+")
-
-
-def _number(value: str) -> str:
-    text = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        return str(Decimal(text))
-    except InvalidOperation:
-        raise ValueProblem("is not a number") from None
-
-
-def _boolean(spec: Spec, value: str) -> bool:
-    folded = value.casefold()
-    if folded in spec.truthy_set:
-        return True
-    if folded in FALSY:
-        return False
-    raise ValueProblem(
-        f"is not yes or no; accepted: {', '.join(spec.truthy)} or {', '.join(FALSY)}"
-    )
-
-
-def _place(
-    target: str,
-    value: Any,
-    data: dict[str, Any],
-    person: dict[str, Any],
-    parts: dict[str, dict[str, Any]],
-    stage: str = "destination",
-) -> tuple:
-    """Put ``value`` where ``target`` says; return its location in ``CaseIn``."""
+def _placer(target: str, stage: str = "destination") -> _Place:
+    """Where a value of ``target`` goes in the draft, decided once per field."""
     part, _, name = target.partition(".")
     if not name:
-        data[target] = value
-        return (target,)
+
+        def case(value: Any, data: dict, person: dict, parts: dict) -> None:
+            data[target] = value
+
+        return case
     if part == "observation":
-        data["observations"].append(
-            {"indicator": name, "stage": stage, "status": value}
-        )
-        return ("observations", len(data["observations"]) - 1)
+
+        def observation(value: Any, data: dict, person: dict, parts: dict) -> None:
+            data["observations"].append(
+                {"indicator": name, "stage": stage, "status": value}
+            )
+
+        return observation
     if part == "person":
-        if name == "age" and isinstance(value, tuple):
-            person["age_min"], person["age_max"] = value
-        else:
-            person[name] = value
-        return ("persons", 0, name)
-    parts.setdefault(part, {})[name] = value
-    return (part, name)
 
+        def of_person(value: Any, data: dict, person: dict, parts: dict) -> None:
+            if name == "age" and isinstance(value, tuple):
+                person["age_min"], person["age_max"] = value
+            else:
+                person[name] = value
 
-_PART_LISTS = {"decision": "decisions", "legal_event": "legal_events"}
+        return of_person
 
+    def of_part(value: Any, data: dict, person: dict, parts: dict) -> None:
+        parts.setdefault(part, {})[name] = value
 
-def _attach_parts(
-    person: dict[str, Any],
-    parts: dict[str, dict[str, Any]],
-    origins: dict[tuple, tuple[int, str]],
-) -> None:
-    for part, values in parts.items():
-        listed = _PART_LISTS.get(part, part)
-        person[listed] = [values]
-        for name in values:
-            if (part, name) in origins:
-                origins[("persons", 0, listed, 0, name)] = origins.pop((part, name))
+    return of_part
 
 
 def grouped(drafts: Iterable[Draft]) -> Iterator[Draft]:
@@ -369,16 +288,14 @@ def grouped(drafts: Iterable[Draft]) -> Iterator[Draft]:
 
 
 def _merge(case: Draft, other: Draft) -> None:
-    index = len(case.data["persons"])
     for name, value in other.data.items():
         if name in ("persons", "observations"):
             continue
         if name in case.data and case.data[name] != value:
-            row, column = other.origins.get((name,), (other.row, name))
             case.problems.append(
                 Problem(
-                    row,
-                    column,
+                    other.row,
+                    other.columns.get(name, name),
                     str(value),
                     f"differs from row {case.row} of the same case ({case.data[name]})",
                 )
@@ -388,10 +305,8 @@ def _merge(case: Draft, other: Draft) -> None:
     _merge_observations(case, other)
     case.persons.extend(other.persons)
     case.rows.extend(other.rows)
+    case.person_rows.extend(other.person_rows)
     case.problems.extend(other.problems)
-    for loc, origin in other.origins.items():
-        if loc[0] == "persons":
-            case.origins[("persons", index + loc[1], *loc[2:])] = origin
 
 
 def _merge_observations(case: Draft, other: Draft) -> None:
@@ -439,10 +354,29 @@ def _problems(draft: Draft, error: ValidationError, file: str) -> list[Problem]:
 
 
 def _origin(draft: Draft, loc: tuple) -> tuple[int, str]:
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in draft.origins:
-            return draft.origins[loc[:end]]
-    return draft.row, ".".join(str(part) for part in loc) or "(row)"
+    """The row and column of the source a ``CaseIn`` error location points at."""
+    target = _target(draft, loc)
+    row = draft.row
+    if loc[0] == "persons" and len(loc) > 1 and loc[1] < len(draft.person_rows):
+        row = draft.person_rows[loc[1]]
+    for name in (target, "person.age" if target.startswith("person.age") else ""):
+        if name in draft.columns:
+            return row, draft.columns[name]
+    return row, ".".join(str(part) for part in loc) or "(row)"
+
+
+def _target(draft: Draft, loc: tuple) -> str:
+    """The profile's name of the field at ``loc`` (``person.sex``, …)."""
+    head = str(loc[0]) if loc else ""
+    if head == "observations" and len(loc) > 1:
+        observations = draft.data["observations"]
+        if isinstance(loc[1], int) and loc[1] < len(observations):
+            return f"observation.{observations[loc[1]]['indicator']}"
+    if head == "persons" and len(loc) > 2:
+        if loc[2] in _LIST_PARTS and len(loc) > 4:
+            return f"{_LIST_PARTS[loc[2]]}.{loc[4]}"
+        return f"person.{loc[2]}"
+    return head
 
 
 def _accepted(item: Any) -> str:
