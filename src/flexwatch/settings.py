@@ -156,6 +156,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Uploads for import: refused above the limit (the command line streams files
 # of any size), kept in the data folder while they are read and deleted after.
 UPLOAD_MAX_BYTES = ENV.number("FLEXWATCH_UPLOAD_MAX_MB", 200) * 1024 * 1024
+# Processes that read, map and check the rows of a large import (0: none).
+IMPORT_HELPERS = ENV.number("FLEXWATCH_IMPORT_HELPERS", 1, minimum=0)
 UPLOAD_DIR = DATA_DIR / "uploads"
 UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 FILE_UPLOAD_TEMP_DIR = str(UPLOAD_DIR)

@@ -115,7 +115,10 @@ class Case(OwnedModel):
             models.Index(fields=["country", "year"], name="case_country_year"),
             models.Index(fields=["sector"], name="case_sector"),
             models.Index(fields=["source_kind"], name="case_source_kind"),
-            models.Index(fields=["owner", "source_reference"], name="case_reference"),
+            # The reference first: an import looks a batch up by references
+            # alone, where a planner without fresh statistics would rather
+            # walk all of the owner's cases (see ingest.pipeline).
+            models.Index(fields=["source_reference", "owner"], name="case_reference"),
             models.Index(fields=["retention_until"], name="case_retention"),
             models.Index(fields=["continuum", "country"], name="case_continuum"),
             # Lists filtered by year, newest first (bench/case_list.py).

@@ -12,35 +12,43 @@ unchanged row leaves its case alone, a changed one saves it through
 ``cases.actions.save`` (versioned and audited).
 """
 
-import hashlib
-import json
+import gc
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flexwatch.accounts import audit
 from flexwatch.accounts.actions import ActionRefused, Actor
 from flexwatch.accounts.models import Organisation
-from flexwatch.accounts.pseudonyms import pseudonym
 from flexwatch.cases import actions, bulk
 from flexwatch.cases.models import Case, Person
 from flexwatch.cases.record import CaseIn
-from flexwatch.ingest import mapping
+from flexwatch.ingest import mapping, preparation
 from flexwatch.ingest.models import PROBLEMS_KEPT, ImportProblem, ImportRun
 from flexwatch.ingest.problems import Problem, ReadError
 from flexwatch.ingest.profile import Profile
-from flexwatch.ingest.readers import open_table
+from flexwatch.ingest.readers import Table, open_table
 from flexwatch.linkage import projects
 from flexwatch.linkage.models import LinkageProject, PersonKey, ProjectMember
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
+# Below this size a file is prepared in the importing process: forking
+# helpers would take longer than the rows.
+HELPERS_FROM_BYTES = 2 * 2**20
+# Cases written before PostgreSQL's statistics of them are first renewed.
+ANALYSE_FROM = 5_000
+# Allocations between two collections of the youngest objects (Python's
+# default is 700).
+GC_THRESHOLD = 10_000
 Report = Callable[[int, int | None, str], None]
 
 
@@ -96,7 +104,8 @@ def run(request: Request, report: Report = _silent) -> ImportRun:
     )
     tally = _Tally()
     try:
-        _import(request, record, tally, report)
+        with _few_collections():
+            _import(request, record, tally, report)
     except ReadError as error:
         tally.add([error.problem])
         _finish(record, tally, ImportRun.Status.REFUSED, str(error.problem))
@@ -109,6 +118,26 @@ def run(request: Request, report: Report = _silent) -> ImportRun:
         _finish(record, tally, ImportRun.Status.FAILED, _("An unexpected error."))
         raise
     return record
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Python's cycle collector, set for a long stream of short-lived rows.
+
+    Every row makes hundreds of objects that die with it, so by default the
+    collector runs every few rows, and now and then walks every object the
+    process holds (Django, the vocabularies): a fifth of an import's time.
+    What exists before the import is set aside, and the youngest objects are
+    collected less often; the settings are restored afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _import(request: Request, record: ImportRun, tally: _Tally, report: Report) -> None:
@@ -126,29 +155,46 @@ def _import(request: Request, record: ImportRun, tally: _Tally, report: Report) 
         if not request.dry_run:
             _refuse_keyless_repeat(request, record)
 
-        drafts: Iterator[mapping.Draft] = (mapper.draft(row) for row in table.rows())
-        if profile.rows == "person":
-            drafts = mapping.grouped(drafts)
-        writer = _Writer(request, record, tally, mapper)
+        rows = _prepared(request, table, mapper, keys)
+        writer = _Writer(request, record, tally)
         writer.project = member.project if member else None
 
         def progress(message: str) -> None:
-            report(table.position, table.size, message)
+            report(rows.position, table.size, message)
 
         if request.dry_run:
-            writer.check(drafts, progress)
-            tally.empty = table.empty_rows
+            writer.check(rows, progress)
+            tally.empty = rows.empty_rows
             _finish(record, tally, ImportRun.Status.VALIDATED, "")
         else:
             with transaction.atomic():
-                writer.write(drafts, progress)
-                tally.empty = table.empty_rows
+                writer.write(rows, progress)
+                tally.empty = rows.empty_rows
                 if tally.problem_count and not request.skip_bad:
                     raise _Refused(_("Some rows have problems: nothing was stored."))
                 _audit(request, record, tally)
                 _finish(record, tally, ImportRun.Status.COMMITTED, "", save=False)
                 record.save()
     report(table.size, table.size, _("Done."))
+
+
+def _prepared(
+    request: Request, table: Table, mapper: mapping.Mapper, keys: mapping.Keys
+) -> preparation.Rows:
+    """The file's rows, prepared by helper processes when that pays."""
+    profile = request.profile
+    helpers = settings.IMPORT_HELPERS if preparation.can_help() else 0
+    # Rows of one person are grouped across the whole file: one process.
+    if helpers and profile.rows == "case" and table.size >= HELPERS_FROM_BYTES:
+        job = preparation.Job(
+            request.path, profile.format, request.file_name, profile, keys
+        )
+        return preparation.Helpers(job, helpers)
+    drafts: Iterator[mapping.Draft] = (mapper.draft(row) for row in table.rows())
+    if profile.rows == "person":
+        drafts = mapping.grouped(drafts)
+    preparer = preparation.Preparer(mapper, keys, request.file_name)
+    return preparation.InProcess(table, drafts, preparer)
 
 
 def _member(request: Request) -> ProjectMember | None:
@@ -185,15 +231,9 @@ def _refuse_keyless_repeat(request: Request, record: ImportRun) -> None:
 
 
 class _Writer:
-    """Checks drafts and writes them in batches."""
+    """Tallies prepared rows and writes them in batches."""
 
-    def __init__(
-        self,
-        request: Request,
-        record: ImportRun,
-        tally: _Tally,
-        mapper: mapping.Mapper,
-    ) -> None:
+    def __init__(self, request: Request, record: ImportRun, tally: _Tally) -> None:
         self.request = request
         self.record = record
         self.tally = tally
@@ -201,99 +241,107 @@ class _Writer:
             "is_synthetic": not request.profile.is_official,
             "import_run_id": record.pk,
         }
-        self.identifier_columns = mapper.identifier_columns()
         self.project: LinkageProject | None = None
+        self.analyse_at = ANALYSE_FROM
 
     def check(
-        self, drafts: Iterator[mapping.Draft], progress: Callable[[str], None]
+        self, rows: Iterable[preparation.Prepared], progress: Callable[[str], None]
     ) -> None:
-        for draft in drafts:
-            self._checked(draft)
+        for row in rows:
+            self._checked(row)
             if self.tally.rows % BATCH == 0:
                 progress(_("Checking rows"))
 
     def write(
-        self, drafts: Iterator[mapping.Draft], progress: Callable[[str], None]
+        self, rows: Iterable[preparation.Prepared], progress: Callable[[str], None]
     ) -> None:
-        batch: list[tuple[mapping.Draft, CaseIn]] = []
-        for draft in drafts:
-            data = self._checked(draft)
+        batch: list[tuple[preparation.Prepared, CaseIn]] = []
+        for row in rows:
+            data = self._checked(row)
             if data is not None:
-                batch.append((draft, data))
+                batch.append((row, data))
             if len(batch) >= BATCH:
                 self._store(batch)
                 batch = []
                 progress(_("Checking and storing rows"))
         self._store(batch)
 
-    def _checked(self, draft: mapping.Draft) -> CaseIn | None:
-        self.tally.rows += len(draft.rows)
-        data = mapping.validated(draft, self.request.file_name)
-        if data is None:
-            self.tally.add([self._hidden(p) for p in draft.problems])
-            self.tally.skipped += len(draft.rows)
-        return data
+    def _checked(self, row: preparation.Prepared) -> CaseIn | None:
+        self.tally.rows += len(row.draft.rows)
+        if row.data is None:
+            self.tally.add(row.draft.problems)
+            self.tally.skipped += len(row.draft.rows)
+        return row.data
 
-    def _hidden(self, problem: Problem) -> Problem:
-        # A problem in an identifier's column never shows the value.
-        if problem.column in self.identifier_columns and problem.value:
-            return Problem(
-                problem.row, problem.column, "", problem.problem, "", problem.file
-            )
-        return problem
-
-    def _store(self, batch: list[tuple[mapping.Draft, CaseIn]]) -> None:
+    def _store(self, batch: list[tuple[preparation.Prepared, CaseIn]]) -> None:
         if not batch:
             return
-        key = self.request.owner.pseudonym_key
-        references = [
-            pseudonym(key, draft.reference, "source") if draft.reference else ""
-            for draft, _data in batch
-        ]
-        stored = self._stored(references)
+        self._refresh_statistics()
+        stored = self._stored([row.reference for row, _data in batch])
         new: list[tuple[mapping.Draft, bulk.NewCase]] = []
         in_batch: set[str] = set()
-        for (draft, data), reference in zip(batch, references, strict=True):
+        for row, data in batch:
+            draft, reference = row.draft, row.reference
             if reference and reference in in_batch:
                 self._repeated(draft)
                 continue
             in_batch.add(reference)
-            # Only a case found again by its reference needs the digest.
-            digest = _digest(data, draft) if reference else ""
             found = stored.get(reference) if reference else None
             if found is None:
-                flags = {**self.flags, "import_digest": digest}
+                flags = {**self.flags, "import_digest": row.digest}
                 new.append(
                     (draft, bulk.NewCase(data, reference, _pseudonyms(draft), flags))
                 )
             elif found.import_run_id == self.record.pk:
                 self._repeated(draft)
-            elif found.import_digest == digest:
+            elif found.import_digest == row.digest:
                 self.tally.unchanged += 1
             else:
-                self._update(found, draft, data, digest)
+                self._update(found, draft, data, row.digest)
         self._create(new)
+
+    def _refresh_statistics(self) -> None:
+        # PostgreSQL plans the look-up by the case table's statistics, which
+        # know nothing of the rows this transaction wrote: once those are
+        # most of the table, each batch's look-up reads all of it. ANALYZE
+        # inside the transaction counts them, from a sample of at most
+        # 30,000 rows; repeated as the import grows fourfold.
+        if connection.vendor != "postgresql" or self.tally.created < self.analyse_at:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{Case._meta.db_table}"')
+        self.analyse_at *= 4
 
     def _stored(self, references: list[str]) -> dict[str, Case]:
         named = [r for r in references if r]
         if not named:
             return {}
-        # Through the reference index alone: with the live-cases filter the
-        # planner may scan all the owner's cases for each batch, and an import
-        # of a million rows would slow down as it grows. Deleted cases are
-        # passed over here instead.
-        cases = Case.stored.filter(
-            owner=self.request.owner, source_reference__in=named
-        ).only(
-            "id",
-            "owner",
-            "source_reference",
-            "import_digest",
-            "import_run",
-            "version",
-            "deleted_at",
+        # By the references alone, through their index. With the owner in the
+        # query too, a planner without statistics of the rows this import
+        # has just written (PostgreSQL, inside its transaction) or without
+        # any (SQLite, given the model's ordering) walks all of the owner's
+        # cases instead, and an import of a million rows slows down as it
+        # grows. The owner and deletion are checked here; a pseudonym keyed
+        # with another organisation's secret would not match anyway.
+        cases = (
+            Case.stored.filter(source_reference__in=named)
+            .order_by()
+            .only(
+                "id",
+                "owner",
+                "source_reference",
+                "import_digest",
+                "import_run",
+                "version",
+                "deleted_at",
+            )
         )
-        return {c.source_reference: c for c in cases if c.deleted_at is None}
+        owner = self.request.owner.pk
+        return {
+            c.source_reference: c
+            for c in cases
+            if c.owner_id == owner and c.deleted_at is None
+        }
 
     def _repeated(self, draft: mapping.Draft) -> None:
         columns = ", ".join(self.request.profile.reference_columns)
@@ -353,19 +401,6 @@ class _Writer:
 
 def _pseudonyms(draft: mapping.Draft) -> list[str]:
     return [keys.pseudonym for keys in draft.persons]
-
-
-def _digest(data: CaseIn, draft: mapping.Draft) -> str:
-    """What a row made of the case, to tell an unchanged re-import."""
-    content = {
-        "case": data.model_dump(mode="json"),
-        "persons": [
-            [keys.pseudonym, sorted((k.kind, k.digest) for k in keys.linkage)]
-            for keys in draft.persons
-        ],
-    }
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _audit(request: Request, record: ImportRun, tally: _Tally) -> None:

@@ -50,3 +50,7 @@ class ReadError(Exception):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
+
+    def __reduce__(self) -> tuple[type["ReadError"], tuple[Problem]]:
+        # Raised in an import's helper process, it crosses to the importer.
+        return ReadError, (self.problem,)
