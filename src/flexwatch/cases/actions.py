@@ -159,12 +159,7 @@ def _write(case: Case, data: CaseIn, *, creating: bool) -> None:
     if data.source_reference is not None:
         case.source_reference = _pseudonym(case, data.source_reference, "source")
     case.year = data.year
-    case.continuum = screening.level(
-        screening.seen(
-            [o.model_dump() for o in data.observations],
-            [p.model_dump() for p in data.persons],
-        )
-    )
+    case.continuum = screening.record_level(data)
     case.version = 1 if creating else case.version + 1
     case.save()
 

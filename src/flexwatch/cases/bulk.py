@@ -40,12 +40,18 @@ Convert = Callable[[Any], Any]
 
 @dataclass
 class NewCase:
-    """A checked record, its pseudonyms already made, and the case's flags."""
+    """A checked record, its pseudonyms already made, and the case's flags.
+
+    ``continuum`` is the case's level of the continuum when the caller has
+    it already (an import's helper process works it out); else it is
+    worked out here.
+    """
 
     data: CaseIn
     source_reference: str = ""
     pseudonyms: Sequence[str] = ()
     flags: dict[str, Any] = field(default_factory=dict)
+    continuum: str = ""
 
 
 def create_many(
@@ -94,8 +100,6 @@ def _case(
 ) -> dict[str, Any]:
     data = item.data
     values = {name: getattr(data, name) for name in documents.CASE_FIELDS}
-    observations = [o.model_dump() for o in data.observations]
-    persons = [p.model_dump() for p in data.persons]
     return {
         **values,
         "id": pk,
@@ -103,7 +107,7 @@ def _case(
         "created_by_id": actor.user.pk,
         "year": data.year,
         "source_reference": item.source_reference,
-        "continuum": screening.level(screening.seen(observations, persons)),
+        "continuum": item.continuum or screening.record_level(data),
         "version": 1,
         "created_at": now,
         "updated_at": now,

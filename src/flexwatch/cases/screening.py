@@ -20,6 +20,7 @@ from flexwatch import vocab
 from flexwatch.assessment import frameworks
 from flexwatch.assessment.engine import CaseResult, Engine, default
 from flexwatch.assessment.explain import Explainer
+from flexwatch.cases.record import CaseIn
 
 # Ages that stand for an age group: the engine reads only adult or child.
 AGE_OF = {"adult": 30, "child": 15}
@@ -93,6 +94,16 @@ def level(case: Seen) -> str:
     same pattern of observations and ages many times over.
     """
     return _level(results(case))
+
+
+def record_level(record: CaseIn) -> str:
+    """``level`` of a checked record (``CaseIn``), as a case stores it."""
+    return level(
+        seen(
+            [o.model_dump() for o in record.observations],
+            [p.model_dump() for p in record.persons],
+        )
+    )
 
 
 def _level(found: list[CaseResult]) -> str:

@@ -289,9 +289,10 @@ class _Writer:
             found = stored.get(reference) if reference else None
             if found is None:
                 flags = {**self.flags, "import_digest": row.digest}
-                new.append(
-                    (draft, bulk.NewCase(data, reference, _pseudonyms(draft), flags))
+                item = bulk.NewCase(
+                    data, reference, _pseudonyms(draft), flags, row.continuum
                 )
+                new.append((draft, item))
             elif found.import_run_id == self.record.pk:
                 self._repeated(draft)
             elif found.import_digest == row.digest:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from flexwatch.accounts.pseudonyms import pseudonym
+from flexwatch.cases import screening
 from flexwatch.cases.record import CaseIn
 from flexwatch.ingest import mapping
 from flexwatch.ingest.problems import Problem
@@ -43,12 +44,14 @@ class Prepared:
     ``reference`` is the pseudonym of the source's reference ("" if it has
     none) and ``digest`` what the row makes of its case, to tell an unchanged
     re-import; both are "" when there is nothing to find the case by.
+    ``continuum`` is the level of the continuum the record meets.
     """
 
     draft: mapping.Draft
     data: CaseIn | None
     reference: str = ""
     digest: str = ""
+    continuum: str = ""
 
 
 class Preparer:
@@ -62,10 +65,13 @@ class Preparer:
     def __call__(self, draft: mapping.Draft) -> Prepared:
         data = mapping.validated(draft, self.file)
         draft.problems = [self._hidden(p) for p in draft.problems]
-        if data is None or not draft.reference:
+        if data is None:
             return Prepared(draft, data)
+        level = screening.record_level(data)
+        if not draft.reference:
+            return Prepared(draft, data, continuum=level)
         reference = pseudonym(self.keys.organisation, draft.reference, "source")
-        return Prepared(draft, data, reference, digest(data, draft))
+        return Prepared(draft, data, reference, digest(data, draft), level)
 
     def _hidden(self, problem: Problem) -> Problem:
         # A problem in an identifier's column never shows the value.
