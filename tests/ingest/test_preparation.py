@@ -5,6 +5,7 @@ import multiprocessing
 import os
 
 import pytest
+from django.db import connection
 
 from flexwatch.cases.models import Case
 from flexwatch.cases.record import CaseIn
@@ -183,12 +184,30 @@ def test_rows_of_one_person_each_are_grouped_in_one_process(
     assert Case.objects.get().persons.count() == 2
 
 
-def test_the_collector_is_as_it_was_after_an_import(ws, tmp_path, helpers):
-    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+def _process_settings() -> tuple:
+    cache = None
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            cache = cursor.fetchone()[0]
+    return gc.get_threshold(), gc.get_freeze_count(), gc.isenabled(), cache
 
-    _run(ws, _write(tmp_path, _rows()[:3]))
 
-    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+def test_the_process_is_set_back_after_an_import(ws, tmp_path, helpers, monkeypatch):
+    before = _process_settings()
+    during = []
+
+    def watched(*args, **kwargs):
+        during.append(_process_settings())
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline.bulk, "create_many", watched)
+
+    with pytest.raises(OSError):
+        _run(ws, _write(tmp_path, _rows()[:3]))
+
+    assert _process_settings() == before
+    assert during and during[0] != before
 
 
 def test_a_read_error_crosses_processes_whole():

@@ -12,10 +12,8 @@ unchanged row leaves its case alone, a changed one saves it through
 ``cases.actions.save`` (versioned and audited).
 """
 
-import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +28,7 @@ from flexwatch.accounts.models import Organisation
 from flexwatch.cases import actions, bulk
 from flexwatch.cases.models import Case, Person
 from flexwatch.cases.record import CaseIn
-from flexwatch.ingest import mapping, preparation
+from flexwatch.ingest import mapping, preparation, tuning
 from flexwatch.ingest.models import PROBLEMS_KEPT, ImportProblem, ImportRun
 from flexwatch.ingest.problems import Problem, ReadError
 from flexwatch.ingest.profile import Profile
@@ -46,9 +44,6 @@ BATCH = 500
 HELPERS_FROM_BYTES = 2 * 2**20
 # Cases written before PostgreSQL's statistics of them are first renewed.
 ANALYSE_FROM = 5_000
-# Allocations between two collections of the youngest objects (Python's
-# default is 700).
-GC_THRESHOLD = 10_000
 Report = Callable[[int, int | None, str], None]
 
 
@@ -104,7 +99,7 @@ def run(request: Request, report: Report = _silent) -> ImportRun:
     )
     tally = _Tally()
     try:
-        with _few_collections():
+        with tuning.long_import():
             _import(request, record, tally, report)
     except ReadError as error:
         tally.add([error.problem])
@@ -118,26 +113,6 @@ def run(request: Request, report: Report = _silent) -> ImportRun:
         _finish(record, tally, ImportRun.Status.FAILED, _("An unexpected error."))
         raise
     return record
-
-
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """Python's cycle collector, set for a long stream of short-lived rows.
-
-    Every row makes hundreds of objects that die with it, so by default the
-    collector runs every few rows, and now and then walks every object the
-    process holds (Django, the vocabularies): a fifth of an import's time.
-    What exists before the import is set aside, and the youngest objects are
-    collected less often; the settings are restored afterwards.
-    """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(GC_THRESHOLD, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _import(request: Request, record: ImportRun, tally: _Tally, report: Report) -> None:
