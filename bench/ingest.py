@@ -13,7 +13,15 @@ one all-or-nothing transaction, as ``flexwatch import`` does it:
 - ``import``: pseudonyms only;
 - ``reimport``: the same file again into the same store: every case is found
   by its reference and left unchanged;
-- ``linkage``: pseudonyms and the linkage keys of the project joined.
+- ``linkage``: pseudonyms and the linkage keys of the project joined;
+- ``import_one_process``: as ``import``, without helper processes
+  (``FLEXWATCH_IMPORT_HELPERS=0``): what the helpers gain.
+
+The others run with the helpers the settings give (one by default): a
+forked process reads, maps, checks and keys the rows while the importing
+process stores them (``flexwatch.ingest.preparation``). Each reports the CPU
+time of the importing process and of its helpers, and the helpers' peak
+memory beside the importer's.
 
 Each runs in a process of its own (``python -m bench.ingest --measure``),
 which times the import from the request to the commit, so Python's and
@@ -28,10 +36,10 @@ SQLite. Figures: rows per second and peak memory of each, and the ratio of
 the floor's rate to each import's (goal: within 5).
 
 Where the time goes: the first ``PROFILED_ROWS`` rows are imported once more
-under cProfile (pseudonyms only, and with linkage keys), and each function's
-own time is put in a group by its module (reading, mapping, validation,
-pseudonymisation, screening, database, the pipeline's own look-ups and
-digests). Time spent in a library or a built-in counts for the group of the
+in one process under cProfile (pseudonyms only, and with linkage keys), and
+each function's own time is put in a group by its module (reading, mapping,
+validation, pseudonymisation, screening, database, the pipeline's own
+look-ups and digests). Time spent in a library or a built-in counts for the group of the
 code that called it.
 
 Settings: ``FLEXWATCH_BENCH_IMPORT_ROWS`` (default 1000000) and
@@ -71,7 +79,14 @@ PROFILED_ROWS = 100_000
 SEED = 2018
 DATABASES = ("sqlite", "postgresql")
 # Each import measured, with the profile variant it uses.
-KINDS = {"import": "names", "reimport": "names", "linkage": "linkage"}
+KINDS = {
+    "import": "names",
+    "reimport": "names",
+    "linkage": "linkage",
+    "import_one_process": "names",
+}
+# The import as it runs without helper processes (flexwatch.ingest.preparation).
+ONE_PROCESS = {"FLEXWATCH_IMPORT_HELPERS": "0"}
 USERNAME = "bench-importer"
 PASSWORD = "synthetic-bench-importer-2018"
 LINKAGE = "bench-linkage"
@@ -137,7 +152,14 @@ GROUPS = (
         "database",
         ("flexwatch/cases/bulk.py", "django/db/", "sqlite3/", "psycopg/"),
     ),
-    ("pipeline", ("flexwatch/ingest/pipeline.py", "flexwatch/ingest/commands.py")),
+    (
+        "pipeline",
+        (
+            "flexwatch/ingest/pipeline.py",
+            "flexwatch/ingest/preparation.py",
+            "flexwatch/ingest/commands.py",
+        ),
+    ),
 )
 
 
@@ -204,9 +226,14 @@ def _measure_database(
         measured["reimport"] = _child(env, "import", files["rows"], files["names"])
     with _workspace(database, folder, "linkage", url) as env:
         measured["linkage"] = _child(env, "import", files["rows"], files["linkage"])
+    with _workspace(database, folder, "one-process", url) as env:
+        measured["import_one_process"] = _child(
+            env | ONE_PROCESS, "import", files["rows"], files["names"]
+        )
+    # In one process, so that the profile sees all of the work.
     for variant in VARIANTS:
         with _workspace(database, folder, f"profile-{variant}", url) as env:
-            found = _child(env, "profile", files["small"], files[variant])
+            found = _child(env | ONE_PROCESS, "profile", files["small"], files[variant])
             measured[f"profile_{variant}"] = found
     return measured
 
@@ -257,13 +284,8 @@ def _child(env: dict[str, str], kind: str, path: Path, target: Any) -> dict[str,
     log.info("Measuring %s of %s", kind, path.name)
     argv = ["--measure", kind, "--input", str(path), "--target", str(target)]
     found: dict[str, Any] = json.loads(_run_child(env, argv).splitlines()[-1])
-    if "rows_per_second" in found:
-        log.info(
-            "%s: %.0f rows/s, peak %.0f MiB",
-            kind,
-            found["rows_per_second"],
-            found["peak_mib"],
-        )
+    # All of it, so that a long run stopped halfway still leaves its figures.
+    log.info("%s of %s: %s", kind, path.name, json.dumps(found))
     return found
 
 
@@ -320,6 +342,19 @@ def _figures(
                 f"{kind}_floor_ratio",
                 round(floor["rows_per_second"] / rate, 2),
                 "x",
+                profile=variant,
+            ),
+            one(f"{kind}_cpu", found["cpu_seconds"], "s", profile=variant),
+            one(
+                f"{kind}_helpers_cpu",
+                found["helpers_cpu_seconds"],
+                "s",
+                profile=variant,
+            ),
+            one(
+                f"{kind}_helpers_peak_memory",
+                found["helpers_peak_mib"],
+                "MiB",
                 profile=variant,
             ),
         ]
@@ -400,6 +435,7 @@ def _import(path: Path, profile: Path) -> dict[str, Any]:
     from flexwatch.ingest import commands
 
     watch = _Watch()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     request = commands.request(
         str(path), str(profile), USERNAME, None, dry_run=False, skip_bad=False
@@ -407,6 +443,8 @@ def _import(path: Path, profile: Path) -> dict[str, Any]:
     outcome = commands.run(request, watch)
     seconds = time.perf_counter() - started
     _check(outcome, commands.summary(outcome))
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "rows": outcome.rows_read,
         "created": outcome.cases_created,
@@ -415,7 +453,15 @@ def _import(path: Path, profile: Path) -> dict[str, Any]:
         "rows_per_second": outcome.rows_read / seconds,
         "peak_mib": round(peak_memory_mib(), 1),
         "peak_mib_tenth": watch.peak_mib_tenth,
+        "cpu_seconds": round(_cpu(used) - _cpu(cpu), 2),
+        # Helpers are this process's only children, each waited for.
+        "helpers_cpu_seconds": round(_cpu(helpers), 2),
+        "helpers_peak_mib": round(helpers.ru_maxrss / 1024, 1),
     }
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
 def _check(outcome: Any, summary: list[str]) -> None:
