@@ -1,0 +1,12 @@
+"""Statistics: the first parts of the layer that counts and publishes.
+
+- ``frames`` (Django): victims of the cases a user may see, as a polars
+  frame read in a fixed number of queries;
+- ``definitions`` and ``registered.yaml``: who counts as a registered victim;
+- ``tables`` (pure): registered victims by year, sex, age, citizenship, form
+  of exploitation and sector;
+- ``population`` (reads files, no Django): population denominators and rates
+  per 100,000 inhabitants;
+- ``disclosure`` (pure): cell suppression and controlled rounding, so that no
+  published table of counts points at a person.
+"""
