@@ -5,6 +5,7 @@ import logging
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -604,6 +605,106 @@ def linkage_projects() -> None:
         console.print("No linkage projects yet.")
         return
     console.print(table)
+
+
+population_app = typer.Typer(
+    help="Population on 1 January, for rates per 100,000 inhabitants.",
+    no_args_is_help=True,
+)
+app.add_typer(population_app, name="population")
+
+
+def _population_folder() -> Path:
+    """Where newer releases are kept: DATA_DIR/population.
+
+    Read as the settings read it, without starting Django: the denominators
+    need neither the database nor the secret key.
+    """
+    from flexwatch import config
+
+    return config.data_dir(config.environment()) / "population"
+
+
+@population_app.command("add")
+def population_add(
+    file: Annotated[
+        Path, typer.Argument(help="The CSV file of a newer release.", dir_okay=False)
+    ],
+) -> None:
+    """Check a newer release of population figures and add it to the workspace.
+
+    Its values replace the shipped ones for the same country and year. A file
+    with any problem is refused, naming the line, and nothing is stored.
+    Needs no database.
+
+    Example: [bold]flexwatch population add 2026-03_demo_pjan.csv[/bold]
+    """
+    from rich.markup import escape
+
+    from flexwatch.stats import population
+
+    folder = _population_folder()
+    try:
+        values = population.add(file, folder)
+    except (ValueError, OSError) as problem:
+        errors.print(f"[red]Nothing added:[/red] {escape(str(problem))}")
+        raise typer.Exit(1) from problem
+
+    countries = sorted({value.country for value in values})
+    years = sorted({value.year for value in values})
+    span = f"{years[0]}" if len(years) == 1 else f"{years[0]} to {years[-1]}"
+    console.print(
+        f"{escape(file.name)} is in {escape(str(folder))}: {len(values)} "
+        f"denominators for {', '.join(countries)}, {span}."
+    )
+
+
+@population_app.command("show")
+def population_show(
+    country: Annotated[
+        str, typer.Option(help="An ISO 3166-1 alpha-2 code, such as FI.")
+    ],
+    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+) -> None:
+    """Print a country's population on 1 January, with source and flag.
+
+    Each value comes from the shipped Eurostat file or from a newer release
+    added with flexwatch population add, as the last column says. Needs no
+    database.
+
+    Example: [bold]flexwatch population show --country FI --from 2020 --to 2025[/bold]
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from flexwatch.stats import population
+    from flexwatch.vocab import UnknownCode, vocabulary
+
+    try:
+        code = population.iso_code(country.upper())
+    except UnknownCode as problem:
+        raise typer.BadParameter(str(problem), param_hint="--country") from problem
+    if first is not None and last is not None and first > last:
+        raise typer.BadParameter(f"--from {first} comes after --to {last}.")
+    try:
+        values = population.load(_population_folder()).series(code, first, last)
+    except (ValueError, OSError) as problem:
+        errors.print(f"[red]Cannot read the denominators:[/red] {escape(str(problem))}")
+        raise typer.Exit(1) from problem
+
+    name = f"{vocabulary('country').label(code)} ({code})"
+    if not values:
+        console.print(f"No population figures for {name} in those years.")
+        return
+    table = Table("year", "population", "flag", "source", "from")
+    table.title = f"Population on 1 January: {name}"
+    for value in values:
+        figures = (str(value.year), f"{value.population:,}", value.flag)
+        table.add_row(*figures, escape(value.source), escape(value.origin))
+    console.print(table)
+    for line in population.explain(values):
+        console.print(escape(line))
 
 
 @app.command()
