@@ -1,0 +1,153 @@
+"""The victims frame: one row per victim of the cases a user may see.
+
+This is the Django side of the statistics, and it stays thin: it reads the
+store and hands a polars frame to the pure table code (``stats.tables``).
+Two queries read it whatever the number of cases: the victims with their
+case and their latest identification decision, then the forms of
+exploitation of those cases.
+
+What the user may see is decided by ``accounts.scoping``, as on the case
+pages: ``Scope.visible`` chooses the cases, and ``Access`` the parts of
+them. The victims of an owner whose sharing grant leaves out persons are
+never read; a case field or the forms a grant leaves out are null, which the
+tables count as unknown. Synthetic records are kept and flagged
+(``is_synthetic``): the tables leave them out unless asked.
+"""
+
+import logging
+
+import polars as pl
+from django.db.models import F, OuterRef, QuerySet, Subquery
+
+from flexwatch.accounts.actions import Actor
+from flexwatch.accounts.models import User
+from flexwatch.accounts.scoping import Access, Scope, scope_for
+from flexwatch.cases.models import (
+    Case,
+    ExploitationForm,
+    IdentificationDecision,
+    Person,
+)
+
+log = logging.getLogger(__name__)
+
+# Each column of the frame, its type, and where the query reads it.
+COLUMNS: dict[str, tuple[pl.DataType, str]] = {
+    "case_id": (pl.Int64(), "case_id"),
+    "owner_id": (pl.Int64(), "case__owner_id"),
+    "country": (pl.String(), "case__country"),
+    "source_kind": (pl.String(), "case__source_kind"),
+    "sector": (pl.String(), "case__sector"),
+    "continuum": (pl.String(), "case__continuum"),
+    "is_synthetic": (pl.Boolean(), "case__is_synthetic"),
+    "registered_on": (pl.Date(), "case__registered_on"),
+    "identified_on": (pl.Date(), "case__identified_on"),
+    "exploitation_began": (pl.Date(), "case__exploitation_began"),
+    "year": (pl.Int32(), "case__year"),
+    "person_id": (pl.Int64(), "id"),
+    "sex": (pl.String(), "sex"),
+    "age_min": (pl.Int32(), "age_min"),
+    "age_max": (pl.Int32(), "age_max"),
+    "citizenship": (pl.String(), "citizenship"),
+    "identification": (pl.String(), "identification"),
+}
+FORMS = pl.List(pl.String())
+SCHEMA = {**{name: kind for name, (kind, _) in COLUMNS.items()}, "forms": FORMS}
+
+# Case fields a sharing grant may leave out; person fields go with the part.
+_CASE_FIELDS = (
+    "country",
+    "source_kind",
+    "sector",
+    "continuum",
+    "registered_on",
+    "identified_on",
+    "exploitation_began",
+    "year",
+)
+
+
+def victims(who: User | Actor | Scope) -> pl.DataFrame:
+    """Every victim of the cases ``who`` may see, one row each (``SCHEMA``).
+
+    Args:
+        who: a user, an actor or a scope already loaded.
+
+    Returns:
+        A frame whose ``identification`` is the person's latest
+        identification decision (null for none) and ``forms`` the case's
+        forms of exploitation (empty for none, null when not shared).
+    """
+    scope = _scope_of(who)
+    accesses = _accesses(scope)
+    cases = scope.visible(Case.objects.all())
+
+    shown = cases.exclude(owner_id__in=_hiding(accesses, "persons"))
+    frame = _persons(shown)
+    frame = frame.join(_forms(shown, accesses), on="case_id", how="left")
+    frame = _blank_hidden(frame, accesses)
+
+    log.info("Read %d victims of %d cases", frame.height, frame["case_id"].n_unique())
+    return frame.select(list(SCHEMA))
+
+
+def _scope_of(who: User | Actor | Scope) -> Scope:
+    if isinstance(who, Actor):
+        return who.scope
+    return who if isinstance(who, Scope) else scope_for(who)
+
+
+def _accesses(scope: Scope) -> dict[int, Access | None]:
+    """The scope's access to the cases of each owner it may read or was granted."""
+    kind = Case.record_kind()
+    owners = set(scope.roles) | {owner for owner, k in scope.grants if k == kind}
+    return {owner: scope.access(Case(owner_id=owner)) for owner in owners}
+
+
+def _hiding(accesses: dict[int, Access | None], name: str) -> list[int]:
+    return [o for o, access in accesses.items() if not access or not access.shows(name)]
+
+
+def _persons(cases: QuerySet[Case]) -> pl.DataFrame:
+    # Undated decisions rank before dated ones; among equals the later entry.
+    latest = IdentificationDecision.objects.filter(person=OuterRef("pk")).order_by(
+        F("decided_on").desc(nulls_last=True), "-id"
+    )
+    rows = (
+        Person.objects.filter(role="victim", case__in=cases)
+        .annotate(identification=Subquery(latest.values("decision")[:1]))
+        .order_by("case_id", "id")
+        .values_list(*(path for _, path in COLUMNS.values()))
+    )
+    schema = {name: kind for name, (kind, _) in COLUMNS.items()}
+    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
+    # A sector left blank is as unknown as one not shared.
+    return frame.with_columns(pl.col("sector").replace("", None))
+
+
+def _forms(cases: QuerySet[Case], accesses: dict[int, Access | None]) -> pl.DataFrame:
+    shared = cases.exclude(owner_id__in=_hiding(accesses, "exploitation_forms"))
+    rows = (
+        ExploitationForm.objects.filter(case__in=shared)
+        .order_by("case_id", "id")
+        .values_list("case_id", "code")
+    )
+    listed = pl.DataFrame(
+        list(rows), schema={"case_id": pl.Int64(), "form": pl.String()}, orient="row"
+    )
+    return listed.group_by("case_id", maintain_order=True).agg(
+        pl.col("form").alias("forms")
+    )
+
+
+def _blank_hidden(
+    frame: pl.DataFrame, accesses: dict[int, Access | None]
+) -> pl.DataFrame:
+    """``frame`` with nulls where a sharing grant leaves a field or part out."""
+    frame = frame.with_columns(pl.col("forms").fill_null(pl.lit([], dtype=FORMS)))
+    for name in (*_CASE_FIELDS, "forms"):
+        part = "exploitation_forms" if name == "forms" else name
+        hidden = pl.col("owner_id").is_in(_hiding(accesses, part))
+        kept = pl.when(~hidden).then(pl.col(name)).otherwise(None)
+        frame = frame.with_columns(kept.alias(name))
+    return frame

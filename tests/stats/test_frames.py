@@ -1,0 +1,211 @@
+"""The victims frame read from the store: rows, columns, scoping, queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from flexwatch.accounts import actions
+from flexwatch.accounts.scoping import scope_for
+from flexwatch.cases import actions as case_actions
+from flexwatch.cases.record import CaseIn
+from flexwatch.stats import frames
+from flexwatch.stats.tables import registered_victims
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _case(ws, owner=None, *, synthetic=False, **overrides):
+    owner = owner or ws.owner
+    author = ws.user("caseworker") if owner == ws.owner else ws.outsider_admin
+    data = CaseIn.model_validate(factories.case_values(**overrides))
+    return case_actions.create(
+        factories.actor(author), owner, data, is_synthetic=synthetic
+    )
+
+
+def _victim(**values) -> dict:
+    return {"role": "victim", "citizenship": "UA", **values}
+
+
+def _grant(ws, fields):
+    admin = factories.actor(ws.user("admin"))
+    actions.grant(admin, ws.owner, ws.rapporteur, "cases.case", fields)
+
+
+# Rows and columns
+
+
+def test_the_frame_has_a_row_per_victim_with_case_and_person_columns(ws):
+    case = _case(ws)
+
+    frame = frames.victims(ws.user("analyst"))
+
+    assert frame.columns == list(frames.SCHEMA)
+    assert frame.schema == frames.SCHEMA
+    row = frame.row(0, named=True)
+    person_id = row.pop("person_id")
+    assert person_id == case.persons.get(role="victim").pk
+    assert row == {
+        "case_id": case.pk,
+        "owner_id": ws.owner.pk,
+        "country": "FI",
+        "source_kind": "labour_inspection",
+        "sector": "nace_01",
+        "continuum": case.continuum,
+        "is_synthetic": False,
+        "registered_on": datetime.date(2023, 3, 1),
+        "identified_on": datetime.date(2023, 2, 20),
+        "exploitation_began": datetime.date(2022, 4, 1),
+        "year": 2023,
+        "sex": "female",
+        "age_min": 34,
+        "age_max": 34,
+        "citizenship": "UA",
+        "identification": "formally_identified",
+        "forms": ["forced_labour"],
+    }
+
+
+def test_suspects_are_not_rows_and_every_victim_is(ws):
+    persons = [_victim(sex="male"), _victim(sex="unknown"), {"role": "suspect"}]
+    _case(ws, persons=persons)
+
+    frame = frames.victims(ws.user("analyst"))
+
+    assert sorted(frame["sex"]) == ["male", "unknown"]
+
+
+def test_the_identification_is_the_latest_decision_by_date(ws):
+    def decided(decision, on=None):
+        return {"decision": decision, "decided_on": on}
+
+    persons = [
+        _victim(
+            sex="female",
+            decisions=[
+                decided("formally_identified", "2023-06-01"),
+                decided("presumed", "2023-02-01"),
+                decided("not_identified"),
+            ],
+        ),
+        _victim(
+            sex="male",
+            decisions=[decided("presumed"), decided("declined_identification")],
+        ),
+        _victim(sex="other"),
+    ]
+    _case(ws, persons=persons)
+
+    frame = frames.victims(ws.user("analyst"))
+
+    assert dict(zip(frame["sex"], frame["identification"], strict=True)) == {
+        "female": "formally_identified",
+        "male": "declined_identification",
+        "other": None,
+    }
+
+
+def test_forms_are_a_list_and_empty_when_none_is_recorded(ws):
+    several = _case(ws, exploitation_forms=["forced_labour", "begging"])
+    none = _case(ws, exploitation_forms=[], sector="")
+
+    frame = frames.victims(ws.user("analyst")).sort("case_id")
+
+    assert frame["case_id"].to_list() == [several.pk, none.pk]
+    assert frame["forms"].to_list() == [["forced_labour", "begging"], []]
+    assert frame["sector"].to_list() == ["nace_01", None]
+
+
+def test_synthetic_cases_are_kept_and_flagged(ws):
+    _case(ws)
+    _case(ws, synthetic=True)
+
+    frame = frames.victims(ws.user("analyst"))
+
+    assert sorted(frame["is_synthetic"]) == [False, True]
+    assert registered_victims(frame, by=()).victims == 1
+
+
+def test_deleted_cases_are_left_out(ws):
+    case = _case(ws)
+    case_actions.delete(factories.actor(ws.user("admin")), case)
+
+    assert frames.victims(ws.user("analyst")).is_empty()
+
+
+# Who sees what
+
+
+def test_a_user_sees_only_the_cases_of_their_organisations(ws):
+    own = _case(ws)
+    outside = _case(ws, ws.outsider)
+
+    assert frames.victims(ws.user("viewer"))["case_id"].to_list() == [own.pk]
+    assert frames.victims(ws.outsider_admin)["case_id"].to_list() == [outside.pk]
+    assert frames.victims(ws.rapporteur_analyst).is_empty()
+
+
+def test_a_user_without_a_role_that_reads_records_sees_nothing(ws):
+    _case(ws)
+    assert frames.victims(ws.user("partner")).is_empty()
+
+
+def test_a_grant_of_every_field_shows_the_granted_cases_whole(ws):
+    own = _case(ws)
+    _grant(ws, [])
+
+    frame = frames.victims(ws.rapporteur_analyst)
+
+    assert frame["case_id"].to_list() == [own.pk]
+    assert frame["forms"].to_list() == [["forced_labour"]]
+
+
+def test_a_grant_without_persons_shows_no_victim(ws):
+    _case(ws)
+    _grant(ws, ["country", "year", "exploitation_forms"])
+
+    assert frames.victims(ws.rapporteur_analyst).is_empty()
+
+
+def test_fields_and_forms_a_grant_leaves_out_are_null(ws):
+    _case(ws)
+    _grant(ws, ["persons", "country", "registered_on"])
+
+    row = frames.victims(ws.rapporteur_analyst).row(0, named=True)
+
+    assert (row["country"], row["registered_on"]) == ("FI", datetime.date(2023, 3, 1))
+    assert row["sector"] is row["year"] is row["forms"] is None
+    assert (row["sex"], row["identification"]) == ("female", "formally_identified")
+
+
+def test_a_user_an_actor_and_a_scope_give_the_same_frame(ws):
+    _case(ws)
+    user = ws.user("analyst")
+
+    by_user = frames.victims(user)
+
+    assert by_user.equals(frames.victims(factories.actor(user)))
+    assert by_user.equals(frames.victims(scope_for(user)))
+
+
+# Queries
+
+
+def test_the_number_of_queries_does_not_grow_with_the_cases(ws):
+    scope = scope_for(ws.user("analyst"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            frames.victims(scope)
+        return len(captured)
+
+    _case(ws)
+    few = queries()
+    for forms in (["begging"], [], ["forced_labour", "servitude"], ["other"]):
+        _case(ws, exploitation_forms=forms, persons=[_victim(), _victim()])
+
+    assert few == queries() == 2
+    assert frames.victims(scope).height == 9
