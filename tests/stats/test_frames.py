@@ -209,3 +209,133 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(ws):
 
     assert few == queries() == 2
     assert frames.victims(scope).height == 9
+
+
+# The proceedings frame
+
+
+def _suspect(*legal_events, **values) -> dict:
+    return {"role": "suspect", "legal_events": list(legal_events), **values}
+
+
+def _event(provision="FI RL 25:3", stage="charged", **values) -> dict:
+    return {"provision": provision, "stage": stage, **values}
+
+
+def test_the_proceedings_frame_has_a_row_per_legal_event(ws):
+    case = _case(ws)
+
+    frame = frames.proceedings(ws.user("analyst"))
+
+    assert frame.columns == list(frames.PROCEEDINGS)
+    row = frame.row(0, named=True)
+    assert row.pop("person_id") == case.persons.get(role="suspect").pk
+    assert row == {
+        "case_id": case.pk,
+        "owner_id": ws.owner.pk,
+        "country": "FI",
+        "source_kind": "labour_inspection",
+        "sector": "nace_01",
+        "continuum": case.continuum,
+        "is_synthetic": False,
+        "year": 2023,
+        "role": "suspect",
+        "sex": "male",
+        "provision": "FI RL 25:3",
+        "stage": "charged",
+        "outcome": "pending",
+        "occurred_on": datetime.date(2023, 9, 1),
+    }
+
+
+def test_every_event_of_suspects_and_victims_is_a_row(ws):
+    persons = [
+        _suspect(_event(stage="reported"), _event("FI RL 47:3a", "tried")),
+        _victim(legal_events=[_event("FI RL 25:1", "investigated")]),
+        _victim(),
+    ]
+    _case(ws, persons=persons)
+
+    frame = frames.proceedings(ws.user("analyst"))
+
+    assert sorted(zip(frame["role"], frame["stage"], strict=True)) == [
+        ("suspect", "reported"),
+        ("suspect", "tried"),
+        ("victim", "investigated"),
+    ]
+
+
+def test_an_outsiders_proceedings_are_absent(ws):
+    own = _case(ws)
+    _case(ws, ws.outsider)
+
+    assert frames.proceedings(ws.user("viewer"))["case_id"].to_list() == [own.pk]
+    assert frames.proceedings(ws.rapporteur_analyst).is_empty()
+
+
+def test_a_grant_without_persons_reads_no_proceedings_nor_assistance(ws):
+    _case(ws)
+    _grant(ws, ["country", "year", "exploitation_forms"])
+
+    assert frames.proceedings(ws.rapporteur_analyst).is_empty()
+    assert frames.assistance(ws.rapporteur_analyst).is_empty()
+
+
+def test_case_fields_a_grant_leaves_out_are_null_in_proceedings(ws):
+    _case(ws)
+    _grant(ws, ["persons", "country"])
+
+    row = frames.proceedings(ws.rapporteur_analyst).row(0, named=True)
+
+    assert row["country"] == "FI"
+    assert row["sector"] is row["year"] is row["continuum"] is None
+    assert (row["provision"], row["stage"]) == ("FI RL 25:3", "charged")
+
+
+# The assistance frame
+
+
+def test_the_assistance_frame_says_whether_a_victim_was_assisted(ws):
+    case = _case(
+        ws,
+        persons=[
+            _victim(sex="female", assistance=[{"measure": "accommodation"}]),
+            _victim(sex="male"),
+            _suspect(),
+        ],
+    )
+
+    frame = frames.assistance(ws.user("analyst"))
+
+    assert frame.columns == list(frames.ASSISTANCE)
+    victims = dict(case.persons.filter(role="victim").values_list("sex", "id"))
+    assert dict(zip(frame["person_id"], frame["assisted"], strict=True)) == {
+        victims["female"]: True,
+        victims["male"]: False,
+    }
+
+
+def test_an_outsiders_victims_are_absent_from_assistance(ws):
+    own = _case(ws)
+    _case(ws, ws.outsider)
+
+    assert frames.assistance(ws.user("viewer"))["case_id"].to_list() == [own.pk]
+
+
+def test_new_frames_read_in_one_query_however_many_cases(ws):
+    scope = scope_for(ws.user("analyst"))
+
+    def queries(read) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            read(scope)
+        return len(captured)
+
+    _case(ws)
+    few = (queries(frames.proceedings), queries(frames.assistance))
+    for sector in ("nace_01", "nace_55", "", "nace_41"):
+        suspect = _suspect(_event(), _event("FI RL 47:3a", "tried"))
+        _case(ws, persons=[_victim(), _victim(), suspect], sector=sector)
+
+    assert few == (queries(frames.proceedings), queries(frames.assistance)) == (1, 1)
+    assert frames.proceedings(scope).height == 9
+    assert frames.assistance(scope).height == 9

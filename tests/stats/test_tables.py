@@ -9,6 +9,11 @@ import yaml
 
 from flexwatch import vocab
 from flexwatch.stats import definitions
+from flexwatch.stats.proceedings import (
+    proceedings_funnel,
+    recognition_gap,
+    suspects_prosecuted_convicted,
+)
 from flexwatch.stats.tables import (
     DIMENSIONS,
     TableError,
@@ -401,3 +406,362 @@ def test_the_package_definition_counts_identified_presumed_and_declined():
         "presumed",
         "declined_identification",
     }
+
+
+# Proceedings: frames of legal events built by hand
+
+EVENTS = {
+    "case_id": pl.Int64(),
+    "owner_id": pl.Int64(),
+    "country": TEXT,
+    "source_kind": TEXT,
+    "sector": TEXT,
+    "continuum": TEXT,
+    "is_synthetic": pl.Boolean(),
+    "year": pl.Int32(),
+    "person_id": pl.Int64(),
+    "role": TEXT,
+    "sex": TEXT,
+    "provision": TEXT,
+    "stage": TEXT,
+    "outcome": TEXT,
+    "occurred_on": pl.Date(),
+}
+
+
+def event(**values) -> dict:
+    """A male suspect charged with trafficking in a Finnish case of 2023."""
+    row = {
+        "case_id": 1,
+        "owner_id": 1,
+        "country": "FI",
+        "source_kind": "police",
+        "sector": "nace_01",
+        "continuum": "trafficking",
+        "is_synthetic": False,
+        "year": 2023,
+        "person_id": 100,
+        "role": "suspect",
+        "sex": "male",
+        "provision": "FI RL 25:3",
+        "stage": "charged",
+        "outcome": "pending",
+        "occurred_on": datetime.date(2023, 9, 1),
+    }
+    return {**row, **values}
+
+
+def events(*rows: dict) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=EVENTS)
+
+
+def cells(table) -> dict:
+    width = len(table.by)
+    return {row[:width]: row[width:] for row in table.counts.iter_rows()}
+
+
+def test_suspects_count_once_at_the_furthest_step_they_reached():
+    table = suspects_prosecuted_convicted(
+        events(
+            event(person_id=1, stage="reported"),
+            event(person_id=1, stage="investigated"),
+            event(person_id=2, stage="charged"),
+            event(person_id=3, stage="appealed", outcome="convicted"),
+            event(person_id=4, stage="tried", outcome="convicted_other_offence"),
+            event(person_id=5, sex="female", stage="tried", outcome="acquitted"),
+        ),
+        by=("sex",),
+    )
+
+    assert table.counts.columns == [
+        "sex",
+        "suspected",
+        "prosecuted",
+        "convicted",
+        "convicted_of_other_offence",
+    ]
+    assert cells(table) == {("female",): (1, 1, 0, 0), ("male",): (4, 3, 1, 1)}
+    assert table.counted == 5
+
+
+def test_victims_events_and_synthetic_records_are_left_out_by_reason():
+    frame = events(
+        event(person_id=1),
+        event(person_id=2, role="victim"),
+        event(person_id=3, is_synthetic=True),
+    )
+
+    table = suspects_prosecuted_convicted(frame, by=())
+
+    assert cells(table) == {(): (1, 1, 0, 0)}
+    assert dict(table.left_out) == {"synthetic": 1, "not_a_suspect": 1}
+    every = suspects_prosecuted_convicted(frame, by=(), include_synthetic=True)
+    assert cells(every) == {(): (2, 2, 0, 0)}
+
+
+def test_the_offence_comes_from_the_provision_and_unlisted_ones_are_other():
+    table = suspects_prosecuted_convicted(
+        events(
+            event(person_id=1, provision="FI RL 25:3"),
+            event(person_id=1, provision="FI RL 47:3a"),
+            event(person_id=2, provision="PL KK 218"),
+            event(person_id=3, provision="art. 189a"),
+        ),
+        by=("offence",),
+    )
+
+    assert {key: row[0] for key, row in cells(table).items()} == {
+        ("lesser_labour",): 2,
+        ("other",): 1,
+        ("trafficking",): 1,
+    }
+
+
+def test_unknown_codes_and_years_are_kept_in_proceedings_tables():
+    table = suspects_prosecuted_convicted(
+        events(event(person_id=1, sex=None, year=None), event(person_id=2)),
+    )
+
+    assert cells(table) == {
+        (2023, "male"): (1, 1, 0, 0),
+        (None, "unknown"): (1, 1, 0, 0),
+    }
+
+
+def test_the_funnel_counts_cases_that_reached_at_least_each_step():
+    table = proceedings_funnel(
+        events(
+            event(case_id=1, stage="reported"),
+            event(case_id=2, stage="investigated"),
+            event(case_id=2, person_id=101, stage="charged"),
+            event(case_id=3, stage="tried", outcome="convicted"),
+            event(case_id=4, country=None, stage="appealed"),
+            event(case_id=5, role="victim", stage="charged"),
+        )
+    )
+
+    assert table.counts.columns == [
+        "year",
+        "country",
+        "reported",
+        "investigated",
+        "charged",
+        "tried",
+        "convicted",
+    ]
+    assert cells(table) == {
+        (2023, "FI"): (3, 2, 2, 1, 1),
+        (2023, "unknown"): (1, 1, 1, 1, 0),
+    }
+    assert dict(table.left_out) == {"not_a_suspect": 1}
+
+
+def test_the_funnel_cannot_be_counted_by_sex():
+    with pytest.raises(TableError, match="'sex' cannot be counted by"):
+        proceedings_funnel(events(event()), by=("sex",))
+
+
+# The recognition gap
+
+ASSISTED = {"case_id": pl.Int64(), "person_id": pl.Int64(), "assisted": pl.Boolean()}
+
+
+def gap(victims, proceedings=(), assisted=None, **options):
+    """The recognition gap's cells as ``{(by..., id, treatment, help): n}``."""
+    people = frame(*victims)
+    assisted = assisted if assisted is not None else people["person_id"].to_list()
+    helped = pl.DataFrame(
+        [
+            (row["case_id"], row["person_id"], row["person_id"] in assisted)
+            for row in people.iter_rows(named=True)
+        ],
+        schema=ASSISTED,
+        orient="row",
+    )
+    options.setdefault("by", ())
+    table = recognition_gap(people, events(*proceedings), helped, **options)
+    return table, {row[:-1]: row[-1] for row in table.counts.iter_rows()}
+
+
+def test_a_case_with_trafficking_and_lesser_events_counts_as_trafficking():
+    person = victim(continuum="trafficking")
+    case = person["case_id"]
+
+    _, counted = gap(
+        [person],
+        [
+            event(case_id=case, provision="FI RL 47:3a"),
+            event(case_id=case, person_id=101, provision="FI RL 25:3"),
+        ],
+    )
+
+    assert counted == {("registered", "trafficking", "recorded"): 1}
+
+
+@pytest.mark.parametrize(
+    ("provisions", "treatment"),
+    [
+        (["FI RL 47:3a", "FI RL 25:1"], "lesser_labour"),
+        (["FI RL 25:1"], "other"),
+        ([], "none"),
+    ],
+)
+def test_the_case_is_treated_as_its_most_serious_category(provisions, treatment):
+    person = victim()
+    proceedings = [event(case_id=person["case_id"], provision=p) for p in provisions]
+
+    _, counted = gap([person], proceedings)
+
+    assert counted == {("registered", treatment, "recorded"): 1}
+
+
+def test_victims_own_events_do_not_decide_the_treatment():
+    person = victim()
+    own = event(case_id=person["case_id"], role="victim", provision="FI RL 25:3")
+
+    _, counted = gap([person], [own])
+
+    assert counted == {("registered", "none", "recorded"): 1}
+
+
+def test_identification_and_assistance_are_counted_with_no_decision_apart():
+    rows = [
+        victim(),
+        victim(identification="not_identified"),
+        victim(identification=None),
+    ]
+
+    _, counted = gap(rows, assisted=[rows[0]["person_id"]])
+
+    assert counted == {
+        ("no_decision", "none", "none_recorded"): 1,
+        ("not_registered", "none", "none_recorded"): 1,
+        ("registered", "none", "recorded"): 1,
+    }
+
+
+def test_a_victim_missing_from_the_assistance_frame_is_unknown():
+    person = victim()
+    people = frame(person)
+    table = recognition_gap(people, events(), pl.DataFrame([], schema=ASSISTED), by=())
+    assert table.counts.rows() == [("registered", "none", "unknown", 1)]
+
+
+def test_only_cases_meeting_forced_labour_or_trafficking_are_counted():
+    table, counted = gap(
+        [
+            victim(continuum="forced_labour"),
+            victim(continuum="trafficking"),
+            victim(continuum="labour_exploitation"),
+            victim(continuum="decent_work"),
+            victim(continuum=None),
+            victim(is_synthetic=True),
+        ]
+    )
+
+    assert counted == {("registered", "none", "recorded"): 2}
+    assert table.levels == ("forced_labour", "trafficking")
+    assert dict(table.left_out) == {
+        "synthetic": 1,
+        "continuum_unknown": 1,
+        "other_level": 2,
+    }
+
+
+def test_the_lowest_level_counted_can_be_chosen_but_must_exist():
+    rows = [victim(continuum="labour_exploitation"), victim()]
+
+    table, _ = gap(rows, from_level="labour_exploitation")
+
+    assert table.victims == 2
+    with pytest.raises(TableError, match="'forced' is not a level"):
+        gap(rows, from_level="forced")
+
+
+def test_unknowns_are_kept_in_the_recognition_gap():
+    _, counted = gap(
+        [victim(country=None, sector=None, year=None), victim()],
+        by=("country", "sector", "year"),
+    )
+
+    assert counted == {
+        ("FI", "nace_01", 2023, "registered", "none", "recorded"): 1,
+        ("unknown", "unknown", None, "registered", "none", "recorded"): 1,
+    }
+
+
+def test_frames_without_a_needed_column_are_refused():
+    people = frame(victim()).drop("year")
+    helped = pl.DataFrame([], schema=ASSISTED)
+
+    with pytest.raises(TableError, match="no column year"):
+        recognition_gap(people, events(), helped)
+    with pytest.raises(TableError, match="no column provision"):
+        proceedings_funnel(events(event()).drop("provision"))
+
+
+# The offences file
+
+
+def test_the_offences_file_reads_stages_convictions_and_categories():
+    reading = definitions.offences()
+
+    assert set(reading.stages) == set(vocab.vocabulary("legal_stage").codes)
+    assert reading.stages["appealed"] == "tried"
+    assert reading.convicted == {"convicted"}
+    assert reading.category("FI RL 25:3") == "trafficking"
+    assert reading.category("FI RL 47:3a") == "lesser_labour"
+    assert reading.category("PL KK 211a") == "other"
+    assert reading.cites["EE KarS 133"] == "EE-KarS-133"
+
+
+def _offences_text(**changes) -> str:
+    data = {
+        "version": "1",
+        "source": "a test",
+        "stages": {code: "reported" for code in vocab.vocabulary("legal_stage").codes},
+        "convicted": ["convicted"],
+        "convicted_of_other_offence": ["convicted_other_offence"],
+        "offences": {
+            "FI": {"trafficking": [{"provision": "FI RL 25:3", "cites": "x"}]}
+        },
+    }
+    return yaml.safe_dump({**data, **changes}, sort_keys=False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"stages": {"reported": "reported"}}, "expected the keys"),
+        ({"convicted": ["jailed"]}, "'jailed' is not a code of legal_outcome"),
+        ({"convicted_of_other_offence": ["convicted"]}, "cannot be both"),
+        (
+            {"offences": {"XX": {"trafficking": []}}},
+            "expected the keys",
+        ),
+        (
+            {
+                "offences": {
+                    "FI": {"trafficking": [{"provision": "RL 25:3", "cites": "x"}]}
+                }
+            },
+            "must start with 'FI'",
+        ),
+        (
+            {
+                "offences": {
+                    "FI": {
+                        "trafficking": [{"provision": "FI RL 25:3", "cites": "x"}],
+                        "lesser_labour": [{"provision": "FI RL 25:3", "cites": "y"}],
+                    }
+                }
+            },
+            "listed twice",
+        ),
+    ],
+)
+def test_a_malformed_offences_file_is_refused_with_file_and_line(changes, message):
+    with pytest.raises(definitions.DefinitionError, match=message) as refused:
+        definitions.load_offences(_offences_text(**changes), "offences.yaml")
+    assert str(refused.value).startswith("offences.yaml")
+    assert "line" in str(refused.value)

@@ -1,16 +1,21 @@
-"""Which identification decisions make a person a registered victim.
+"""The definitions the tables count by: registered victims and offences.
 
-The rule is data, ``registered.yaml`` beside this module, citing Eurostat's
-definition, so that whoever checks the statistics reads it without reading
-code. The loader refuses a file naming a code its vocabulary does not have,
-and says which file and line::
+The rules are data beside this module, so that whoever checks the statistics
+reads them without reading code: ``registered.yaml`` (which identification
+decisions make a registered victim, citing Eurostat's definition) and
+``offences.yaml`` (which stage of proceedings a legal event reaches, and which
+provisions are trafficking or lesser labour offences, citing the reference
+model of legislation). The loaders refuse a file naming a code its vocabulary
+does not have, and say which file and line::
 
-    from flexwatch.stats.definitions import registered
+    from flexwatch.stats.definitions import offences, registered
 
     registered().statuses   # frozenset({"formally_identified", "presumed", ...})
+    offences().category("FI RL 47:3a")   # "lesser_labour"
 """
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -22,6 +27,21 @@ from flexwatch import vocab
 log = logging.getLogger(__name__)
 
 KEYS = ("version", "source", "vocabulary", "registered")
+OFFENCE_KEYS = (
+    "version",
+    "source",
+    "stages",
+    "convicted",
+    "convicted_of_other_offence",
+    "offences",
+)
+# The steps of proceedings a case or person can reach, in order.
+FUNNEL = ("reported", "investigated", "charged", "tried", "convicted")
+# The categories of offence a file lists; any other provision is "other".
+CATEGORIES = ("trafficking", "lesser_labour")
+OTHER = "other"
+# The longest provision a legal event stores (cases.models.LegalEvent).
+PROVISION_LENGTH = 100
 
 
 class DefinitionError(ValueError):
@@ -74,10 +94,150 @@ def load(text: str, where: str) -> Registered:
             f"{where}, line {_line(entries['vocabulary'])}: {name!r} is not a "
             f"vocabulary; the vocabularies are: {', '.join(vocab.names())}."
         )
-    statuses = _codes(entries["registered"], name, where)
+    statuses = _codes(entries["registered"], name, where, "registered")
 
     log.debug("Read %s: %d registered statuses", where, len(statuses))
     return Registered(statuses, name, _scalar(entries["source"], where))
+
+
+@dataclass(frozen=True)
+class Offences:
+    """How legal events are read: the step each reaches, the offence category.
+
+    Attributes:
+        stages: each ``legal_stage`` code and the ``FUNNEL`` step it reaches.
+        convicted: outcomes that are a conviction under the event's provision.
+        convicted_of_other_offence: outcomes that are a conviction under
+            another provision.
+        categories: each listed provision and its category (``CATEGORIES``).
+        cites: each listed provision and the reference record it cites.
+        source: what the file cites.
+    """
+
+    stages: Mapping[str, str]
+    convicted: frozenset[str]
+    convicted_of_other_offence: frozenset[str]
+    categories: Mapping[str, str]
+    cites: Mapping[str, str]
+    source: str
+
+    def category(self, provision: str) -> str:
+        """``trafficking``, ``lesser_labour``, or ``other`` for any provision."""
+        return self.categories.get(provision, OTHER)
+
+
+@cache
+def offences() -> Offences:
+    """The package's reading of legal events and provisions, read once.
+
+    Raises:
+        DefinitionError: ``offences.yaml`` is malformed or names an unknown
+            code.
+    """
+    path = resources.files("flexwatch.stats").joinpath("offences.yaml")
+    return load_offences(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_offences(text: str, where: str) -> Offences:
+    """Read stages, convictions and offence categories from a YAML file's text.
+
+    Args:
+        text: the file's content.
+        where: the file's name, for messages.
+
+    Raises:
+        DefinitionError: the text is not the expected mapping, a stage or
+            outcome is not a code of its vocabulary, a stage code is not
+            mapped, or a provision is malformed or listed twice.
+    """
+    root = _compose(text, where)
+    entries = _keyed(root, where, OFFENCE_KEYS, OFFENCE_KEYS)
+
+    stages = _stages(entries["stages"], where)
+    convicted = _codes(entries["convicted"], "legal_outcome", where, "convicted")
+    other = _codes(
+        entries["convicted_of_other_offence"],
+        "legal_outcome",
+        where,
+        "convicted_of_other_offence",
+    )
+    if both := convicted & other:
+        raise DefinitionError(
+            f"{where}, line {_line(entries['convicted'])}: {', '.join(sorted(both))}"
+            " cannot be both a conviction under the event's provision and under"
+            " another."
+        )
+    categories, cites = _provisions(entries["offences"], where)
+
+    log.debug("Read %s: %d provisions", where, len(categories))
+    return Offences(
+        stages, convicted, other, categories, cites, _scalar(entries["source"], where)
+    )
+
+
+def _keyed(
+    node: yaml.Node, where: str, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> dict[str, yaml.Node]:
+    """The values of a mapping by key, refusing keys it may not or must have."""
+    if not isinstance(node, yaml.MappingNode):
+        raise DefinitionError(f"{where}, line {_line(node)}: expected a mapping.")
+    entries = {_scalar(key, where): value for key, value in node.value}
+    unknown = [key for key in entries if key not in allowed]
+    missing = [key for key in required if key not in entries]
+    if unknown or missing:
+        raise DefinitionError(
+            f"{where}, line {_line(node)}: expected the keys {', '.join(allowed)}; "
+            f"found {', '.join(entries) or 'none'}."
+        )
+    return entries
+
+
+def _stages(node: yaml.Node, where: str) -> dict[str, str]:
+    codes = vocab.vocabulary("legal_stage")
+    entries = _keyed(node, where, codes.codes, codes.codes)
+    stages = {}
+    for code, value in entries.items():
+        step = _scalar(value, where)
+        if step not in FUNNEL[:-1]:
+            raise DefinitionError(
+                f"{where}, line {_line(value)}: {step!r} is not a step a stage "
+                f"can reach; the steps are: {', '.join(FUNNEL[:-1])}."
+            )
+        stages[code] = step
+    return stages
+
+
+def _provisions(node: yaml.Node, where: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each listed provision's category and citation, checked per country."""
+    countries = vocab.vocabulary("exploitation_country")
+    categories: dict[str, str] = {}
+    cites: dict[str, str] = {}
+    for key, value in _keyed(node, where, countries.codes, ()).items():
+        for category, listed in _keyed(value, where, CATEGORIES, ()).items():
+            if not isinstance(listed, yaml.SequenceNode):
+                raise DefinitionError(
+                    f"{where}, line {_line(listed)}: {category} must be a list."
+                )
+            for item in listed.value:
+                provision, cited = _provision(item, key, where)
+                if provision in categories:
+                    raise DefinitionError(
+                        f"{where}, line {_line(item)}: {provision!r} is listed twice."
+                    )
+                categories[provision], cites[provision] = category, cited
+    return categories, cites
+
+
+def _provision(node: yaml.Node, country: str, where: str) -> tuple[str, str]:
+    entry = _keyed(node, where, ("provision", "cites"), ("provision", "cites"))
+    provision = _scalar(entry["provision"], where)
+    # Stored provisions start with their country, so one code means one law.
+    if not provision.startswith(f"{country} ") or len(provision) > PROVISION_LENGTH:
+        raise DefinitionError(
+            f"{where}, line {_line(node)}: {provision!r} must start with "
+            f"{country!r} and a space and be at most {PROVISION_LENGTH} characters."
+        )
+    return provision, _scalar(entry["cites"], where)
 
 
 def _compose(text: str, where: str) -> yaml.MappingNode:
@@ -92,10 +252,10 @@ def _compose(text: str, where: str) -> yaml.MappingNode:
     return root
 
 
-def _codes(node: yaml.Node, name: str, where: str) -> frozenset[str]:
+def _codes(node: yaml.Node, name: str, where: str, key: str) -> frozenset[str]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: registered must list at least one code."
+            f"{where}, line {_line(node)}: {key} must list at least one code."
         )
     codes = vocab.vocabulary(name)
     for item in node.value:

@@ -1,31 +1,36 @@
-"""The victims frame: one row per victim of the cases a user may see.
+"""Frames of the cases a user may see: victims, proceedings, assistance.
 
 This is the Django side of the statistics, and it stays thin: it reads the
-store and hands a polars frame to the pure table code (``stats.tables``).
-Two queries read it whatever the number of cases: the victims with their
-case and their latest identification decision, then the forms of
-exploitation of those cases.
+store and hands polars frames to the pure table code (``stats.tables``,
+``stats.proceedings``). Each frame is read in a fixed number of queries
+whatever the number of cases: ``victims`` in two (the victims with their
+case and latest identification decision, then the forms of exploitation of
+those cases), ``proceedings`` (one row per legal event) and ``assistance``
+(one row per victim, whether any assistance is recorded) in one each.
 
 What the user may see is decided by ``accounts.scoping``, as on the case
 pages: ``Scope.visible`` chooses the cases, and ``Access`` the parts of
-them. The victims of an owner whose sharing grant leaves out persons are
-never read; a case field or the forms a grant leaves out are null, which the
-tables count as unknown. Synthetic records are kept and flagged
-(``is_synthetic``): the tables leave them out unless asked.
+them. The persons of an owner whose sharing grant leaves out persons, and
+so their legal events and assistance, are never read; a case field or the
+forms a grant leaves out are null, which the tables count as unknown.
+Synthetic records are kept and flagged (``is_synthetic``): the tables leave
+them out unless asked.
 """
 
 import logging
 
 import polars as pl
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from flexwatch.accounts.actions import Actor
 from flexwatch.accounts.models import User
 from flexwatch.accounts.scoping import Access, Scope, scope_for
 from flexwatch.cases.models import (
+    AssistanceEvent,
     Case,
     ExploitationForm,
     IdentificationDecision,
+    LegalEvent,
     Person,
 )
 
@@ -54,6 +59,32 @@ COLUMNS: dict[str, tuple[pl.DataType, str]] = {
 FORMS = pl.List(pl.String())
 SCHEMA = {**{name: kind for name, (kind, _) in COLUMNS.items()}, "forms": FORMS}
 
+# The proceedings frame: a legal event, its person and their case.
+PROCEEDINGS: dict[str, tuple[pl.DataType, str]] = {
+    "case_id": (pl.Int64(), "person__case_id"),
+    "owner_id": (pl.Int64(), "person__case__owner_id"),
+    "country": (pl.String(), "person__case__country"),
+    "source_kind": (pl.String(), "person__case__source_kind"),
+    "sector": (pl.String(), "person__case__sector"),
+    "continuum": (pl.String(), "person__case__continuum"),
+    "is_synthetic": (pl.Boolean(), "person__case__is_synthetic"),
+    "year": (pl.Int32(), "person__case__year"),
+    "person_id": (pl.Int64(), "person_id"),
+    "role": (pl.String(), "person__role"),
+    "sex": (pl.String(), "person__sex"),
+    "provision": (pl.String(), "provision"),
+    "stage": (pl.String(), "stage"),
+    "outcome": (pl.String(), "outcome"),
+    "occurred_on": (pl.Date(), "occurred_on"),
+}
+# The assistance frame: a victim and whether any assistance is recorded.
+ASSISTANCE: dict[str, tuple[pl.DataType, str]] = {
+    "case_id": (pl.Int64(), "case_id"),
+    "owner_id": (pl.Int64(), "case__owner_id"),
+    "person_id": (pl.Int64(), "id"),
+    "assisted": (pl.Boolean(), "assisted"),
+}
+
 # Case fields a sharing grant may leave out; person fields go with the part.
 _CASE_FIELDS = (
     "country",
@@ -65,6 +96,9 @@ _CASE_FIELDS = (
     "exploitation_began",
     "year",
 )
+_CASE_FIELDS_OF_EVENTS = {
+    name: name for name in ("country", "source_kind", "sector", "continuum", "year")
+}
 
 
 def victims(who: User | Actor | Scope) -> pl.DataFrame:
@@ -80,15 +114,71 @@ def victims(who: User | Actor | Scope) -> pl.DataFrame:
     """
     scope = _scope_of(who)
     accesses = _accesses(scope)
-    cases = scope.visible(Case.objects.all())
+    shown = _with_persons(scope, accesses)
 
-    shown = cases.exclude(owner_id__in=_hiding(accesses, "persons"))
     frame = _persons(shown)
     frame = frame.join(_forms(shown, accesses), on="case_id", how="left")
     frame = _blank_hidden(frame, accesses)
 
     log.info("Read %d victims of %d cases", frame.height, frame["case_id"].n_unique())
     return frame.select(list(SCHEMA))
+
+
+def proceedings(who: User | Actor | Scope) -> pl.DataFrame:
+    """Every legal event of a person of the cases ``who`` may see, one row each.
+
+    Suspects and victims alike (a victim's events record proceedings against
+    them, which non-punishment asks about); the tables choose.
+
+    Args:
+        who: a user, an actor or a scope already loaded.
+
+    Returns:
+        A frame with the columns of ``PROCEEDINGS``; a case field a sharing
+        grant leaves out is null.
+    """
+    scope = _scope_of(who)
+    accesses = _accesses(scope)
+    shown = _with_persons(scope, accesses)
+
+    rows = (
+        LegalEvent.objects.filter(person__case__in=shown)
+        .order_by("person__case_id", "person_id", "id")
+        .values_list(*(path for _, path in PROCEEDINGS.values()))
+    )
+    frame = _read(rows, PROCEEDINGS)
+    frame = _blank(frame, accesses, _CASE_FIELDS_OF_EVENTS)
+
+    log.info("Read %d legal events of %d persons", frame.height, _persons_in(frame))
+    return frame
+
+
+def assistance(who: User | Actor | Scope) -> pl.DataFrame:
+    """Every victim of the cases ``who`` may see, and whether they were assisted.
+
+    ``assisted`` is true when at least one assistance event is recorded for
+    the victim: no event recorded is not proof that no help was given.
+
+    Args:
+        who: a user, an actor or a scope already loaded.
+
+    Returns:
+        A frame with the columns of ``ASSISTANCE``, one row per victim.
+    """
+    scope = _scope_of(who)
+    shown = _with_persons(scope, _accesses(scope))
+
+    any_event = AssistanceEvent.objects.filter(person=OuterRef("pk"))
+    rows = (
+        Person.objects.filter(role="victim", case__in=shown)
+        .annotate(assisted=Exists(any_event))
+        .order_by("case_id", "id")
+        .values_list(*(path for _, path in ASSISTANCE.values()))
+    )
+    frame = _read(rows, ASSISTANCE)
+
+    log.info("Read assistance of %d victims", frame.height)
+    return frame
 
 
 def _scope_of(who: User | Actor | Scope) -> Scope:
@@ -102,6 +192,25 @@ def _accesses(scope: Scope) -> dict[int, Access | None]:
     kind = Case.record_kind()
     owners = set(scope.roles) | {owner for owner, k in scope.grants if k == kind}
     return {owner: scope.access(Case(owner_id=owner)) for owner in owners}
+
+
+def _with_persons(scope: Scope, accesses: dict[int, Access | None]) -> QuerySet[Case]:
+    """The visible cases whose persons the scope may read."""
+    cases = scope.visible(Case.objects.all())
+    return cases.exclude(owner_id__in=_hiding(accesses, "persons"))
+
+
+def _read(rows: QuerySet, columns: dict[str, tuple[pl.DataType, str]]) -> pl.DataFrame:
+    schema = {name: kind for name, (kind, _) in columns.items()}
+    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
+    if "sector" not in frame.columns:
+        return frame
+    # A sector left blank is as unknown as one not shared.
+    return frame.with_columns(pl.col("sector").replace("", None))
+
+
+def _persons_in(frame: pl.DataFrame) -> int:
+    return frame["person_id"].n_unique()
 
 
 def _hiding(accesses: dict[int, Access | None], name: str) -> list[int]:
@@ -119,10 +228,7 @@ def _persons(cases: QuerySet[Case]) -> pl.DataFrame:
         .order_by("case_id", "id")
         .values_list(*(path for _, path in COLUMNS.values()))
     )
-    schema = {name: kind for name, (kind, _) in COLUMNS.items()}
-    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
-    # A sector left blank is as unknown as one not shared.
-    return frame.with_columns(pl.col("sector").replace("", None))
+    return _read(rows, COLUMNS)
 
 
 def _forms(cases: QuerySet[Case], accesses: dict[int, Access | None]) -> pl.DataFrame:
@@ -145,8 +251,15 @@ def _blank_hidden(
 ) -> pl.DataFrame:
     """``frame`` with nulls where a sharing grant leaves a field or part out."""
     frame = frame.with_columns(pl.col("forms").fill_null(pl.lit([], dtype=FORMS)))
-    for name in (*_CASE_FIELDS, "forms"):
-        part = "exploitation_forms" if name == "forms" else name
+    parts = {name: name for name in _CASE_FIELDS} | {"forms": "exploitation_forms"}
+    return _blank(frame, accesses, parts)
+
+
+def _blank(
+    frame: pl.DataFrame, accesses: dict[int, Access | None], parts: dict[str, str]
+) -> pl.DataFrame:
+    """``frame`` with each column null for the owners not shown its field or part."""
+    for name, part in parts.items():
         hidden = pl.col("owner_id").is_in(_hiding(accesses, part))
         kept = pl.when(~hidden).then(pl.col(name)).otherwise(None)
         frame = frame.with_columns(kept.alias(name))

@@ -1,8 +1,9 @@
-"""Counts of registered victims, as Eurostat's trafficking collection asks for.
+"""Counts of registered victims, as the methodology's tables ask for.
 
-Pure: no Django, no I/O beyond the package's own data files. The input is the
-victims frame (``stats.frames.victims``, or one built by hand with the same
-columns); the output is a table of counts with an account of what it counts::
+Pure: no Django, no I/O beyond the package's own data files. The input is
+the victims frame of ``stats.frames`` (or a frame built by hand with the
+same columns); the output is a table of counts with an account of what it
+counts::
 
     from flexwatch.stats.tables import registered_victims
 
@@ -15,6 +16,7 @@ is a person whose latest identification decision is one of those named in
 ``registered.yaml``; the year is the year of the chosen date; age, citizenship
 and form are grouped by the vocabularies' own logic; "unknown" is a category
 like any other and is never dropped; synthetic records stay out unless asked.
+The dimensions and checks here serve ``stats.proceedings`` too.
 """
 
 import logging
@@ -44,7 +46,7 @@ COUNT = "victims"
 # Dimensions read from one column of the frame as they are.
 _PLAIN = ("sex", "citizenship", "sector", "country", "source_kind", "continuum")
 # Dimensions that give a victim a row for each form of exploitation of the case.
-_PER_FORM = ("form", "form_group")
+PER_FORM = ("form", "form_group")
 
 # Why persons in the frame are not counted, in the order the reasons are tried.
 REASONS: Mapping[str, str] = {
@@ -148,19 +150,11 @@ def _check(frame: pl.DataFrame, basis: str, by: tuple[str, ...]) -> str:
         raise TableError(
             f"{basis!r} is not a date basis; use one of {', '.join(BASES)}."
         )
-    unknown = [name for name in by if name not in DIMENSIONS]
-    if unknown:
-        raise TableError(
-            f"{', '.join(map(repr, unknown))} cannot be counted by; the "
-            f"dimensions are {', '.join(DIMENSIONS)}."
-        )
-    if len(set(by)) != len(by):
-        raise TableError(f"A dimension is named twice in {by}.")
+    check_by(by, DIMENSIONS)
 
     needed = {"person_id", "is_synthetic", "country", "identification", BASES[basis]}
-    needed |= {column for name in by for column in _COLUMNS.get(name, (name,))}
-    if missing := sorted(needed - set(frame.columns) - {"year"}):
-        raise TableError(f"The frame has no column {', '.join(missing)}.")
+    needed |= {column for name in by for column in NEEDED_COLUMNS.get(name, (name,))}
+    check_columns(frame, needed - {"year"})
     return BASES[basis]
 
 
@@ -179,23 +173,31 @@ def _select(
     tests["no_decision"] = pl.col("identification").is_null()
     tests["not_registered"] = ~pl.col("identification").is_in(list(statuses))
 
+    return leave_out(frame, tests, "person_id")
+
+
+def leave_out(
+    frame: pl.DataFrame, tests: Mapping[str, pl.Expr], key: str | None
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """``frame`` without the rows each test picks, tried in order, and how
+    many distinct ``key`` values (rows, for ``None``) each test left out."""
     left_out = {}
     for reason, test in tests.items():
         dropped = frame.filter(test)
         if dropped.height:
-            left_out[reason] = dropped["person_id"].n_unique()
+            left_out[reason] = dropped[key].n_unique() if key else dropped.height
         frame = frame.filter(~test)
     return frame, left_out
 
 
 def _plain(name: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
     def derive(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.with_columns(_or_unknown(pl.col(name)).alias(name))
+        return frame.with_columns(or_unknown(pl.col(name)).alias(name))
 
     return derive
 
 
-def _or_unknown(column: pl.Expr) -> pl.Expr:
+def or_unknown(column: pl.Expr) -> pl.Expr:
     # A code left blank and a code not recorded are the same unknown.
     return (
         pl.when(column.is_null() | (column == ""))
@@ -295,7 +297,7 @@ DIMENSIONS: Mapping[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
     "continuum": _plain("continuum"),
 }
 # The frame's columns a derived dimension reads.
-_COLUMNS: Mapping[str, tuple[str, ...]] = {
+NEEDED_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "year": (),
     "age_category": ("age_min", "age_max"),
     "age_group": ("age_min", "age_max"),
@@ -316,9 +318,30 @@ def _notes(
             " unknown (null), and a foreign citizenship of theirs is grouped as"
             " unknown, since EU membership depends on the year."
         )
-    if set(by) & set(_PER_FORM):
+    if set(by) & set(PER_FORM):
         notes.append(
             "A victim of a case with several forms of exploitation is counted"
             " once under each, so the counts add up to more than the victims."
         )
     return tuple(notes)
+
+
+# Proceedings: persons suspected, prosecuted and convicted; the funnel of
+# cases; and the recognition gap, which sets both beside the victims.
+
+
+def check_by(by: tuple[str, ...], allowed: Iterable[str]) -> None:
+    allowed = tuple(allowed)
+    unknown = [name for name in by if name not in allowed]
+    if unknown:
+        raise TableError(
+            f"{', '.join(map(repr, unknown))} cannot be counted by; the "
+            f"dimensions are {', '.join(allowed)}."
+        )
+    if len(set(by)) != len(by):
+        raise TableError(f"A dimension is named twice in {by}.")
+
+
+def check_columns(frame: pl.DataFrame, needed: set[str]) -> None:
+    if missing := sorted(needed - set(frame.columns)):
+        raise TableError(f"The frame has no column {', '.join(missing)}.")
