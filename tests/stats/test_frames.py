@@ -1,4 +1,4 @@
-"""The victims frame read from the store: rows, columns, scoping, queries."""
+"""Frames read from the store: rows, columns, scoping, queries."""
 
 import datetime
 
@@ -339,3 +339,93 @@ def test_new_frames_read_in_one_query_however_many_cases(ws):
     assert few == (queries(frames.proceedings), queries(frames.assistance)) == (1, 1)
     assert frames.proceedings(scope).height == 9
     assert frames.assistance(scope).height == 9
+
+
+# The observations and cases frames
+
+
+def test_the_observations_frame_has_a_row_per_observation_with_its_case(ws):
+    case = _case(ws)
+
+    frame = frames.observations(ws.user("analyst"))
+
+    assert frame.columns == list(frames.OBSERVATIONS)
+    assert frame.row(0, named=True) == {
+        "case_id": case.pk,
+        "owner_id": ws.owner.pk,
+        "country": "FI",
+        "sector": "nace_01",
+        "source_kind": "labour_inspection",
+        "year": 2023,
+        "continuum": case.continuum,
+        "is_synthetic": False,
+        "indicator": "cd.documents",
+        "stage": "destination",
+        "status": "observed",
+    }
+    assert frame["indicator"].to_list() == ["cd.documents", "ex.excessive_hours"]
+
+
+def test_the_cases_frame_has_a_row_per_case_even_without_observations(ws):
+    with_some = _case(ws)
+    without = _case(ws, observations=[], synthetic=True)
+
+    frame = frames.cases(ws.user("analyst"))
+
+    assert frame.columns == [*frames.CASES, "observations_shared"]
+    assert frame["case_id"].to_list() == [with_some.pk, without.pk]
+    assert frame["is_synthetic"].to_list() == [False, True]
+    assert frame["observations_shared"].to_list() == [True, True]
+
+
+def test_an_outsiders_observations_and_cases_are_absent(ws):
+    own = _case(ws)
+    _case(ws, ws.outsider)
+
+    assert frames.cases(ws.user("viewer"))["case_id"].to_list() == [own.pk]
+    assert set(frames.observations(ws.user("viewer"))["case_id"]) == {own.pk}
+    assert frames.observations(ws.rapporteur_analyst).is_empty()
+    assert frames.cases(ws.rapporteur_analyst).is_empty()
+
+
+def test_a_grant_without_observations_reads_none_but_shows_the_case(ws):
+    own = _case(ws)
+    _grant(ws, ["country", "year", "persons"])
+
+    assert frames.observations(ws.rapporteur_analyst).is_empty()
+    row = frames.cases(ws.rapporteur_analyst).row(0, named=True)
+    assert (row["case_id"], row["observations_shared"]) == (own.pk, False)
+    assert (row["country"], row["year"]) == ("FI", 2023)
+    assert row["sector"] is row["continuum"] is None
+
+
+def test_case_fields_a_grant_leaves_out_are_null_in_observations(ws):
+    _case(ws)
+    _grant(ws, ["observations", "country"])
+
+    row = frames.observations(ws.rapporteur_analyst).row(0, named=True)
+
+    assert row["country"] == "FI"
+    assert row["sector"] is row["year"] is row["continuum"] is None
+    assert (row["indicator"], row["status"]) == ("cd.documents", "observed")
+    assert frames.cases(ws.rapporteur_analyst)["observations_shared"].to_list() == [
+        True
+    ]
+
+
+def test_the_observations_and_cases_frames_read_in_one_query_each(ws):
+    scope = scope_for(ws.user("analyst"))
+
+    def queries(read) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            read(scope)
+        return len(captured)
+
+    _case(ws)
+    few = (queries(frames.observations), queries(frames.cases))
+    for sector in ("nace_01", "nace_55", "", "nace_41"):
+        _case(ws, sector=sector)
+
+    assert few == (queries(frames.observations), queries(frames.cases)) == (1, 1)
+    assert frames.observations(scope).height == 10
+    assert frames.cases(scope).height == 5

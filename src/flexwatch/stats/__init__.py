@@ -1,12 +1,15 @@
 """Statistics: the first parts of the layer that counts and publishes.
 
-- ``frames`` (Django): victims, legal events and assistance of the cases a
-  user may see, as polars frames read in a fixed number of queries;
+- ``frames`` (Django): cases, victims, observations, legal events and
+  assistance of the cases a user may see, as polars frames read in a fixed
+  number of queries;
 - ``definitions`` and ``registered.yaml``: who counts as a registered victim;
 - ``tables`` (pure): registered victims by year, sex, age, citizenship, form
   of exploitation and sector;
 - ``proceedings`` (pure, with ``offences.yaml``): suspects prosecuted and
   convicted, the funnel of proceedings, and the recognition gap;
+- ``indicators`` (pure): indicator prevalence, cases by level of the
+  continuum, and registered victims by assistance;
 - ``population`` (reads files, no Django): population denominators and rates
   per 100,000 inhabitants;
 - ``disclosure`` (pure): cell suppression and controlled rounding, so that no

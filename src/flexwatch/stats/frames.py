@@ -1,4 +1,4 @@
-"""Frames of the cases a user may see: victims, proceedings, assistance.
+"""Frames of the cases a user may see: victims, proceedings, assistance, cases.
 
 This is the Django side of the statistics, and it stays thin: it reads the
 store and hands polars frames to the pure table code (``stats.tables``,
@@ -6,12 +6,15 @@ store and hands polars frames to the pure table code (``stats.tables``,
 whatever the number of cases: ``victims`` in two (the victims with their
 case and latest identification decision, then the forms of exploitation of
 those cases), ``proceedings`` (one row per legal event) and ``assistance``
-(one row per victim, whether any assistance is recorded) in one each.
+(one row per victim, whether any assistance is recorded) in one each, and
+so are ``observations`` (one row per indicator observation) and ``cases``
+(one row per case, the denominators of the indicator tables).
 
 What the user may see is decided by ``accounts.scoping``, as on the case
 pages: ``Scope.visible`` chooses the cases, and ``Access`` the parts of
 them. The persons of an owner whose sharing grant leaves out persons, and
-so their legal events and assistance, are never read; a case field or the
+so their legal events and assistance, are never read, nor the observations
+of an owner whose grant leaves out observations; a case field or the
 forms a grant leaves out are null, which the tables count as unknown.
 Synthetic records are kept and flagged (``is_synthetic``): the tables leave
 them out unless asked.
@@ -31,6 +34,7 @@ from flexwatch.cases.models import (
     ExploitationForm,
     IdentificationDecision,
     LegalEvent,
+    Observation,
     Person,
 )
 
@@ -83,6 +87,31 @@ ASSISTANCE: dict[str, tuple[pl.DataType, str]] = {
     "owner_id": (pl.Int64(), "case__owner_id"),
     "person_id": (pl.Int64(), "id"),
     "assisted": (pl.Boolean(), "assisted"),
+}
+# The observations frame: an indicator as seen in a case, and the case.
+OBSERVATIONS: dict[str, tuple[pl.DataType, str]] = {
+    "case_id": (pl.Int64(), "case_id"),
+    "owner_id": (pl.Int64(), "case__owner_id"),
+    "country": (pl.String(), "case__country"),
+    "sector": (pl.String(), "case__sector"),
+    "source_kind": (pl.String(), "case__source_kind"),
+    "year": (pl.Int32(), "case__year"),
+    "continuum": (pl.String(), "case__continuum"),
+    "is_synthetic": (pl.Boolean(), "case__is_synthetic"),
+    "indicator": (pl.String(), "indicator"),
+    "stage": (pl.String(), "stage"),
+    "status": (pl.String(), "status"),
+}
+# The cases frame: a case (whether its observations may be read is added).
+CASES: dict[str, tuple[pl.DataType, str]] = {
+    "case_id": (pl.Int64(), "id"),
+    "owner_id": (pl.Int64(), "owner_id"),
+    "country": (pl.String(), "country"),
+    "sector": (pl.String(), "sector"),
+    "source_kind": (pl.String(), "source_kind"),
+    "year": (pl.Int32(), "year"),
+    "continuum": (pl.String(), "continuum"),
+    "is_synthetic": (pl.Boolean(), "is_synthetic"),
 }
 
 # Case fields a sharing grant may leave out; person fields go with the part.
@@ -178,6 +207,67 @@ def assistance(who: User | Actor | Scope) -> pl.DataFrame:
     frame = _read(rows, ASSISTANCE)
 
     log.info("Read assistance of %d victims", frame.height)
+    return frame
+
+
+def observations(who: User | Actor | Scope) -> pl.DataFrame:
+    """Every indicator observation of the cases ``who`` may see, one row each.
+
+    An indicator with no row in a case is unknown there, never "not
+    observed": the tables count a case's indicators against ``cases``.
+
+    Args:
+        who: a user, an actor or a scope already loaded.
+
+    Returns:
+        A frame with the columns of ``OBSERVATIONS``; a case field a sharing
+        grant leaves out is null.
+    """
+    scope = _scope_of(who)
+    accesses = _accesses(scope)
+    shown = scope.visible(Case.objects.all()).exclude(
+        owner_id__in=_hiding(accesses, "observations")
+    )
+
+    rows = (
+        Observation.objects.filter(case__in=shown)
+        .order_by("case_id", "indicator", "stage")
+        .values_list(*(path for _, path in OBSERVATIONS.values()))
+    )
+    frame = _blank(_read(rows, OBSERVATIONS), accesses, _CASE_FIELDS_OF_EVENTS)
+
+    log.info("Read %d observations", frame.height)
+    return frame
+
+
+def cases(who: User | Actor | Scope) -> pl.DataFrame:
+    """Every case ``who`` may see, one row each.
+
+    ``observations_shared`` is false for the cases of an owner whose grant
+    leaves out observations: such a case has none in ``observations``, and
+    that says nothing about its indicators.
+
+    Args:
+        who: a user, an actor or a scope already loaded.
+
+    Returns:
+        A frame with the columns of ``CASES`` and ``observations_shared``; a
+        case field a sharing grant leaves out is null.
+    """
+    scope = _scope_of(who)
+    accesses = _accesses(scope)
+    hidden = _hiding(accesses, "observations")
+
+    rows = (
+        scope.visible(Case.objects.all())
+        .order_by("id")
+        .values_list(*(path for _, path in CASES.values()))
+    )
+    frame = _blank(_read(rows, CASES), accesses, _CASE_FIELDS_OF_EVENTS)
+    shared = ~pl.col("owner_id").is_in(hidden)
+    frame = frame.with_columns(shared.alias("observations_shared"))
+
+    log.info("Read %d cases", frame.height)
     return frame
 
 
