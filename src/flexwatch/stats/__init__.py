@@ -3,7 +3,8 @@
 - ``frames`` (Django): cases, victims, observations, legal events and
   assistance of the cases a user may see, as polars frames read in a fixed
   number of queries;
-- ``definitions`` and ``registered.yaml``: who counts as a registered victim;
+- ``definitions``: who counts as a registered victim (``registered.yaml``)
+  and how legal events are read (``offences.yaml``);
 - ``tables`` (pure): registered victims by year, sex, age, citizenship, form
   of exploitation and sector;
 - ``proceedings`` (pure, with ``offences.yaml``): suspects prosecuted and
