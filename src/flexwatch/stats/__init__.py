@@ -11,6 +11,9 @@
   convicted, the funnel of proceedings, and the recognition gap;
 - ``indicators`` (pure): indicator prevalence, cases by level of the
   continuum, and registered victims by assistance;
+- ``deliveries`` (``layouts.yaml``): the Eurostat and UNODC layouts of
+  registered victims, flagged rather than suppressed, written as CSV and
+  XLSX;
 - ``population`` (reads files, no Django): population denominators and rates
   per 100,000 inhabitants;
 - ``disclosure`` (pure): cell suppression and controlled rounding, so that no
