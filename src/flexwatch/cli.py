@@ -607,6 +607,64 @@ def linkage_projects() -> None:
     console.print(table)
 
 
+stats_app = typer.Typer(
+    help="Statistics: deliveries to Eurostat and UNODC.", no_args_is_help=True
+)
+app.add_typer(stats_app, name="stats")
+
+
+@stats_app.command("deliver")
+def stats_deliver(
+    layout: Annotated[
+        str, typer.Argument(help="A delivery layout, such as crim_thb_vexp.")
+    ],
+    output: Annotated[
+        Path, typer.Argument(help="The file to write: .csv or .xlsx.", dir_okay=False)
+    ],
+    user: Annotated[str, typer.Option(help="Whose scope the counts follow.")],
+    country: Annotated[str, typer.Option(help="The reporting country, such as FI.")],
+    year: Annotated[int, typer.Option(help="The year delivered.")],
+    threshold: Annotated[
+        int, typer.Option(help="Counts below this are flagged confidential.")
+    ] = 5,
+) -> None:
+    """Write a table of registered victims in a Eurostat or UNODC layout.
+
+    Counts come from the cases the person may see in organisations where
+    they may run statistics. Small counts are flagged c, not suppressed: a
+    statistical office applies its own disclosure control. The file appears
+    only when it is complete, and the delivery is written to the audit trail.
+    The layouts are listed in docs/statistics.md.
+
+    Example:
+    [bold]flexwatch stats deliver crim_thb_vexp fi.xlsx --user maria
+    --country FI --year 2024[/bold]
+    """
+    _django()
+    from rich.markup import escape
+
+    from flexwatch.accounts.models import User
+    from flexwatch.stats import actions
+
+    person = User.objects.filter(username=user, is_active=True).first()
+    if person is None:
+        raise typer.BadParameter(f"No active user {user!r}.", param_hint="--user")
+    try:
+        result = actions.deliver(
+            person, layout, output, country=country, year=year, threshold=threshold
+        )
+    except actions.DeliveryRefused as refused:
+        errors.print(f"[red]Not delivered:[/red] {escape(str(refused))}")
+        raise typer.Exit(2) from refused
+    except OSError as problem:
+        errors.print(f"[red]Cannot write:[/red] {escape(str(problem))}")
+        raise typer.Exit(1) from problem
+    console.print(
+        f"{escape(str(output))}: {result.victims} registered victims, "
+        f"{escape(country)} {year}; the delivery is in the audit trail."
+    )
+
+
 population_app = typer.Typer(
     help="Population on 1 January, for rates per 100,000 inhabitants.",
     no_args_is_help=True,

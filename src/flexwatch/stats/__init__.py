@@ -13,7 +13,8 @@
   continuum, and registered victims by assistance;
 - ``deliveries`` (``layouts.yaml``): the Eurostat and UNODC layouts of
   registered victims, flagged rather than suppressed, written as CSV and
-  XLSX;
+  XLSX; ``actions`` (Django) makes a delivery for a person, rights checked
+  and audited;
 - ``population`` (reads files, no Django): population denominators and rates
   per 100,000 inhabitants;
 - ``disclosure`` (pure): cell suppression and controlled rounding, so that no
