@@ -88,16 +88,16 @@ def load(text: str, where: str) -> Registered:
             f"{', '.join(KEYS)}; found {', '.join(entries) or 'none'}."
         )
 
-    name = _scalar(entries["vocabulary"], where)
+    name = scalar(entries["vocabulary"], where)
     if name not in vocab.names():
         raise DefinitionError(
-            f"{where}, line {_line(entries['vocabulary'])}: {name!r} is not a "
+            f"{where}, line {line_of(entries['vocabulary'])}: {name!r} is not a "
             f"vocabulary; the vocabularies are: {', '.join(vocab.names())}."
         )
     statuses = _codes(entries["registered"], name, where, "registered")
 
     log.debug("Read %s: %d registered statuses", where, len(statuses))
-    return Registered(statuses, name, _scalar(entries["source"], where))
+    return Registered(statuses, name, scalar(entries["source"], where))
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def load_offences(text: str, where: str) -> Offences:
     )
     if both := convicted & other:
         raise DefinitionError(
-            f"{where}, line {_line(entries['convicted'])}: {', '.join(sorted(both))}"
+            f"{where}, line {line_of(entries['convicted'])}: {', '.join(sorted(both))}"
             " cannot be both a conviction under the event's provision and under"
             " another."
         )
@@ -171,7 +171,7 @@ def load_offences(text: str, where: str) -> Offences:
 
     log.debug("Read %s: %d provisions", where, len(categories))
     return Offences(
-        stages, convicted, other, categories, cites, _scalar(entries["source"], where)
+        stages, convicted, other, categories, cites, scalar(entries["source"], where)
     )
 
 
@@ -180,13 +180,13 @@ def _keyed(
 ) -> dict[str, yaml.Node]:
     """The values of a mapping by key, refusing keys it may not or must have."""
     if not isinstance(node, yaml.MappingNode):
-        raise DefinitionError(f"{where}, line {_line(node)}: expected a mapping.")
-    entries = {_scalar(key, where): value for key, value in node.value}
+        raise DefinitionError(f"{where}, line {line_of(node)}: expected a mapping.")
+    entries = {scalar(key, where): value for key, value in node.value}
     unknown = [key for key in entries if key not in allowed]
     missing = [key for key in required if key not in entries]
     if unknown or missing:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: expected the keys {', '.join(allowed)}; "
+            f"{where}, line {line_of(node)}: expected the keys {', '.join(allowed)}; "
             f"found {', '.join(entries) or 'none'}."
         )
     return entries
@@ -197,10 +197,10 @@ def _stages(node: yaml.Node, where: str) -> dict[str, str]:
     entries = _keyed(node, where, codes.codes, codes.codes)
     stages = {}
     for code, value in entries.items():
-        step = _scalar(value, where)
+        step = scalar(value, where)
         if step not in FUNNEL[:-1]:
             raise DefinitionError(
-                f"{where}, line {_line(value)}: {step!r} is not a step a stage "
+                f"{where}, line {line_of(value)}: {step!r} is not a step a stage "
                 f"can reach; the steps are: {', '.join(FUNNEL[:-1])}."
             )
         stages[code] = step
@@ -216,13 +216,13 @@ def _provisions(node: yaml.Node, where: str) -> tuple[dict[str, str], dict[str, 
         for category, listed in _keyed(value, where, CATEGORIES, ()).items():
             if not isinstance(listed, yaml.SequenceNode):
                 raise DefinitionError(
-                    f"{where}, line {_line(listed)}: {category} must be a list."
+                    f"{where}, line {line_of(listed)}: {category} must be a list."
                 )
             for item in listed.value:
                 provision, cited = _provision(item, key, where)
                 if provision in categories:
                     raise DefinitionError(
-                        f"{where}, line {_line(item)}: {provision!r} is listed twice."
+                        f"{where}, line {line_of(item)}: {provision!r} is listed twice."
                     )
                 categories[provision], cites[provision] = category, cited
     return categories, cites
@@ -230,14 +230,14 @@ def _provisions(node: yaml.Node, where: str) -> tuple[dict[str, str], dict[str, 
 
 def _provision(node: yaml.Node, country: str, where: str) -> tuple[str, str]:
     entry = _keyed(node, where, ("provision", "cites"), ("provision", "cites"))
-    provision = _scalar(entry["provision"], where)
+    provision = scalar(entry["provision"], where)
     # Stored provisions start with their country, so one code means one law.
     if not provision.startswith(f"{country} ") or len(provision) > PROVISION_LENGTH:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: {provision!r} must start with "
+            f"{where}, line {line_of(node)}: {provision!r} must start with "
             f"{country!r} and a space and be at most {PROVISION_LENGTH} characters."
         )
-    return provision, _scalar(entry["cites"], where)
+    return provision, scalar(entry["cites"], where)
 
 
 def _compose(text: str, where: str) -> yaml.MappingNode:
@@ -255,24 +255,26 @@ def _compose(text: str, where: str) -> yaml.MappingNode:
 def _codes(node: yaml.Node, name: str, where: str, key: str) -> frozenset[str]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: {key} must list at least one code."
+            f"{where}, line {line_of(node)}: {key} must list at least one code."
         )
     codes = vocab.vocabulary(name)
     for item in node.value:
-        code = _scalar(item, where)
+        code = scalar(item, where)
         if code not in codes:
             raise DefinitionError(
-                f"{where}, line {_line(item)}: {code!r} is not a code of "
+                f"{where}, line {line_of(item)}: {code!r} is not a code of "
                 f"{name}; the codes are: {', '.join(codes.codes)}."
             )
     return frozenset(item.value for item in node.value)
 
 
-def _scalar(node: yaml.Node, where: str) -> str:
+def scalar(node: yaml.Node, where: str) -> str:
+    """A plain value of a data file, or an error naming the file and line."""
     if not isinstance(node, yaml.ScalarNode) or not node.value:
-        raise DefinitionError(f"{where}, line {_line(node)}: expected a plain value.")
+        raise DefinitionError(f"{where}, line {line_of(node)}: expected a plain value.")
     return str(node.value)
 
 
-def _line(node: yaml.Node) -> int:
+def line_of(node: yaml.Node) -> int:
+    """The line of a data file a node starts on, counted from 1."""
     return int(node.start_mark.line) + 1

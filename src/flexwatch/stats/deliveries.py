@@ -42,7 +42,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from flexwatch import vocab
 from flexwatch.cases.neutralise import neutralise
-from flexwatch.stats.definitions import DefinitionError, registered
+from flexwatch.stats.definitions import (
+    DefinitionError,
+    line_of,
+    registered,
+    scalar,
+)
 from flexwatch.stats.tables import (
     BASES,
     COUNT,
@@ -215,17 +220,17 @@ def _layout(name: str, node: yaml.Node, where: str) -> Layout:
     columns = _axis(entries["columns"], where)
     if rows.dimension == columns.dimension:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: {name} has {rows.dimension} on both sides."
+            f"{where}, line {line_of(node)}: {name} has {rows.dimension} on both sides."
         )
     return Layout(
         name=name,
-        collection=_scalar(entries["collection"], where),
-        title=_scalar(entries["title"], where),
+        collection=scalar(entries["collection"], where),
+        title=scalar(entries["title"], where),
         table=table,
         date_basis=cast(Basis, basis),
         rows=rows,
         columns=columns,
-        citation=_scalar(entries["citation"], where),
+        citation=scalar(entries["citation"], where),
     )
 
 
@@ -239,7 +244,7 @@ def _axis(node: yaml.Node, where: str) -> Axis:
     for theirs, listed in _mapping(entries["categories"], where).items():
         if not isinstance(listed, yaml.SequenceNode) or not listed.value:
             raise DefinitionError(
-                f"{where}, line {_line(listed)}: {theirs} must list the "
+                f"{where}, line {line_of(listed)}: {theirs} must list the "
                 f"{dimension} categories it gathers."
             )
         gathered = tuple(
@@ -249,14 +254,14 @@ def _axis(node: yaml.Node, where: str) -> Axis:
         # category gathering two of them.
         if dimension in PER_FORM and len(gathered) > 1:
             raise DefinitionError(
-                f"{where}, line {_line(listed)}: a {dimension} category of the "
+                f"{where}, line {line_of(listed)}: a {dimension} category of the "
                 "collection can gather only one of the project's."
             )
         categories[theirs] = gathered
 
     if missing := [code for code in produced if code not in seen]:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: {', '.join(missing)} of {dimension} "
+            f"{where}, line {line_of(node)}: {', '.join(missing)} of {dimension} "
             "must be mapped to a category of the collection."
         )
     return Axis(dimension, categories)
@@ -269,23 +274,25 @@ def _category(
     produced: tuple[str, ...],
     seen: set[str],
 ) -> str:
-    code = _scalar(node, where)
+    code = scalar(node, where)
     if code not in produced:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: {code!r} is not a category of "
+            f"{where}, line {line_of(node)}: {code!r} is not a category of "
             f"{dimension}; the categories are: {', '.join(produced)}."
         )
     if code in seen:
-        raise DefinitionError(f"{where}, line {_line(node)}: {code!r} is mapped twice.")
+        raise DefinitionError(
+            f"{where}, line {line_of(node)}: {code!r} is mapped twice."
+        )
     seen.add(code)
     return code
 
 
 def _choice(node: yaml.Node, where: str, allowed: tuple[str, ...], what: str) -> str:
-    value = _scalar(node, where)
+    value = scalar(node, where)
     if value not in allowed:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: {value!r} is not a {what}; use one "
+            f"{where}, line {line_of(node)}: {value!r} is not a {what}; use one "
             f"of {', '.join(allowed)}."
         )
     return value
@@ -306,29 +313,19 @@ def _compose(text: str, where: str) -> yaml.Node:
 def _mapping(node: yaml.Node, where: str) -> dict[str, yaml.Node]:
     if not isinstance(node, yaml.MappingNode) or not node.value:
         raise DefinitionError(
-            f"{where}, line {_line(node)}: expected a mapping of at least one key."
+            f"{where}, line {line_of(node)}: expected a mapping of at least one key."
         )
-    return {_scalar(key, where): value for key, value in node.value}
+    return {scalar(key, where): value for key, value in node.value}
 
 
 def _keyed(node: yaml.Node, where: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
     entries = _mapping(node, where)
     if sorted(entries) != sorted(keys):
         raise DefinitionError(
-            f"{where}, line {_line(node)}: expected the keys {', '.join(keys)}; "
+            f"{where}, line {line_of(node)}: expected the keys {', '.join(keys)}; "
             f"found {', '.join(entries)}."
         )
     return entries
-
-
-def _scalar(node: yaml.Node, where: str) -> str:
-    if not isinstance(node, yaml.ScalarNode) or not node.value:
-        raise DefinitionError(f"{where}, line {_line(node)}: expected a plain value.")
-    return str(node.value)
-
-
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
 
 
 # Building a delivery
