@@ -56,6 +56,9 @@ class DashboardFilters(StyledForm, forms.Form):
         if unsuppressed:
             modes.append((UNSUPPRESSED, _("Unsuppressed, my organisation only")))
         self.fields["figures"].choices = modes  # type: ignore[attr-defined]
+        # An untouched form shows, and an htmx change sends, the defaults.
+        self.fields["framework"].initial = DEFAULT_FRAMEWORK
+        self.fields["date_basis"].initial = "registration"
         self.style_widgets()
 
     def clean(self) -> dict[str, Any]:
