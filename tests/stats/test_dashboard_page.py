@@ -176,11 +176,12 @@ def test_the_date_basis_is_stated_and_chosen(cases, signed_in):
 def test_a_bad_filter_is_named_and_nothing_is_counted(cases, signed_in):
     client = signed_in(cases.user("viewer"))
 
-    page = _get(client, "?first_year=2025&last_year=2020&country=XX")
+    page = _get(client, "?first_year=2025&last_year=2020&country=XX&figures=all")
 
     assert "nothing was counted" in page
     assert "The period ends in 2020, before it begins in 2025." in page
     assert "XX is not one of the available choices" in page
+    assert "all is not one of the available choices" in page
     assert 'id="panel-' not in page
 
 

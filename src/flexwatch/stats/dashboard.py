@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 # deliveries and reports: counts from 1 to 4 are suppressed.
 THRESHOLD = 5
 PROTECTED, UNSUPPRESSED = "protected", "unsuppressed"
+MODES = (PROTECTED, UNSUPPRESSED)
 DEFAULT_FILTERS = figures.Filters()
 
 
@@ -56,10 +57,9 @@ class Audience:
 
 @dataclass(frozen=True)
 class Result:
-    """The figures of one page view and what they were read from."""
+    """The figures of one page view and whom they were published for."""
 
     shown: dict[str, figures.Shown]
-    frames: figures.Frames
     audience: Audience
 
 
@@ -131,7 +131,7 @@ def publish(
         who.scope.user_id,
         UNSUPPRESSED if who.unsuppressed else PROTECTED,
     )
-    return Result(shown, read_frames, who)
+    return Result(shown, who)
 
 
 def _reading(scope: Scope) -> Scope:

@@ -19,8 +19,12 @@ from flexwatch.stats.dashboard_panels import panels
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
+    # An unknown choice is read as protected; the form then names it.
+    mode = request.GET.get("figures", "")
     try:
-        who = dashboard.audience(scope, request.GET.get("figures") or "protected")
+        who = dashboard.audience(
+            scope, mode if mode in dashboard.MODES else "protected"
+        )
     except dashboard.DashboardRefused as refused:
         # As for every page a role may not use: the same 404 (docs/roles.md).
         raise Http404(str(refused)) from refused
