@@ -59,6 +59,11 @@ vendor:
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js src/flexwatch/web/static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js src/flexwatch/web/static/vendor/htmx/
 	sed -i '/sourceMappingURL/d' src/flexwatch/web/static/vendor/bootstrap/*.min.*
+	for name in vega vega-lite vega-embed; do \
+	  mkdir -p src/flexwatch/web/static/vendor/$$name; \
+	  cp node_modules/$$name/build/$$name.min.js node_modules/$$name/LICENSE src/flexwatch/web/static/vendor/$$name/; \
+	  sed -i 's|//# sourceMappingURL=.*||' src/flexwatch/web/static/vendor/$$name/$$name.min.js; \
+	done
 
 # Refresh the catalogues from the source (needs GNU gettext).
 messages: install

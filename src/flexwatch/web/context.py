@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from flexwatch import __version__
 from flexwatch.accounts.scoping import scope_of
+from flexwatch.stats.dashboard import may_see
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +17,5 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "can_edit_records": bool(scope.organisations_where("edit_records")),
         "can_read_records": bool(scope.organisations_where("read_records"))
         or bool(scope.grants),
+        "can_see_statistics": may_see(scope),
     }
