@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/", include("flexwatch.cases.urls")),
     path("jobs/", include("flexwatch.jobs.urls")),
     path("imports/", include("flexwatch.ingest.urls")),
+    path("stats/snapshots/", include("flexwatch.stats.snapshot_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

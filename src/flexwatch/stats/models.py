@@ -41,7 +41,7 @@ class Snapshot(models.Model):
     kind = models.CharField(_("kind of table"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     content = models.JSONField(_("content"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha256 = models.CharField(_("hash (SHA-256)"), max_length=64)
     published_by = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

@@ -305,10 +305,11 @@ def _counted(
     return continuum_levels(kept(frames.cases(scope)), **options)
 
 
-def readable(user: User) -> QuerySet[Snapshot]:
-    """The snapshots ``user`` may read: those of every organisation they are
-    a member of, in any role."""
-    organisations = list(scope_for(user).roles)
+def readable(who: User | Scope) -> QuerySet[Snapshot]:
+    """The snapshots a user (or scope) may read: those of every organisation
+    they are a member of, in any role."""
+    scope = who if isinstance(who, Scope) else scope_for(who)
+    organisations = list(scope.roles)
     return Snapshot.objects.filter(organisation_id__in=organisations).select_related(
         "organisation"
     )

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(max_length=64, verbose_name='kind of table')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('content', models.JSONField(verbose_name='content')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
+                ('sha256', models.CharField(max_length=64, verbose_name='hash (SHA-256)')),
                 ('published_at', models.DateTimeField(verbose_name='published at')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='snapshots', to='accounts.organisation', verbose_name='organisation')),
                 ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
