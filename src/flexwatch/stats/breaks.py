@@ -225,11 +225,12 @@ def found_in(frame: pl.DataFrame) -> tuple[SeriesBreak, ...]:
     """
     if "country" not in frame.columns or "year" not in frame.columns:
         return ()
-    years = frame["year"].drop_nulls()
-    if years.is_empty():
+    years = pl.col("year")
+    first, last = frame.select(years.min().alias("first"), years.max()).row(0)
+    if first is None:
         return ()
     countries = frame["country"].drop_nulls().unique().to_list()
-    return within(countries, int(years.min()), int(years.max()))  # type: ignore[arg-type]
+    return within(countries, int(first), int(last))
 
 
 def note(found: Iterable[SeriesBreak]) -> tuple[str, ...]:
