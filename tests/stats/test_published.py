@@ -77,3 +77,24 @@ def test_a_merged_prevalence_table_names_the_indicator_first():
 
     assert table.dimensions == ("indicator", "country", "status")
     assert table.cells == {("a", "FI", "observed"): 6, ("b", "FI", "unknown"): 6}
+
+
+def test_a_further_parameter_cannot_hide_a_standard_one():
+    table = protect(Table(("sex",), {("female",): 7, ("male",): 9})).tables[0]
+    metadata = published.Metadata(
+        kind="registered_victims",
+        title="By sex",
+        countries=("FI",),
+        first_year=2023,
+        last_year=2023,
+        basis="registration",
+        threshold=5,
+        account="none suppressed",
+        parameters={"threshold": 1, "dimensions": ["year"], "by": ["sex"]},
+    )
+
+    parameters = published.content(table, metadata)["parameters"]
+
+    assert parameters["threshold"] == 5
+    assert parameters["dimensions"] == ["sex"]
+    assert parameters["by"] == ["sex"]

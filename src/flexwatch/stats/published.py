@@ -240,14 +240,15 @@ def content(table: PublishedTable, metadata: Metadata) -> dict[str, Any]:
         "kind": metadata.kind,
         "title": metadata.title,
         "table": table.name,
+        # The standard parameters win over a further choice of the same name.
         "parameters": {
+            **dict(metadata.parameters),
             "countries": list(metadata.countries),
             "first_year": metadata.first_year,
             "last_year": metadata.last_year,
             "basis": metadata.basis,
             "dimensions": list(table.dimensions),
             "threshold": metadata.threshold,
-            **dict(metadata.parameters),
         },
         "cells": _pairs(table.cells),
         "margins": _pairs(table.margins),
