@@ -279,3 +279,52 @@ def test_every_standard_table_can_be_published(ws, kind):
     assert snapshot.content["parameters"]["dimensions"] == expected
     assert snapshots.verify(snapshot)
     assert snapshot.content["cells"]
+
+
+@pytest.mark.parametrize("title", ["", "   ", "x" * 201])
+def test_a_title_that_a_snapshot_cannot_keep_whole_is_refused(ws, title):
+    _cases(ws, 5)
+    with pytest.raises(snapshots.PublishRefused, match="1 to 200 characters"):
+        _publish(ws, title=title)
+    assert not Snapshot.objects.exists()
+
+
+def test_publish_itself_refuses_a_title_it_would_have_to_cut(ws):
+    table = disclosure.protect(
+        disclosure.Table(("sex",), {("female",): 7, ("male",): 9})
+    ).tables[0]
+    metadata = published.Metadata(
+        kind="registered_victims",
+        title="x" * 201,
+        countries=("FI",),
+        first_year=2023,
+        last_year=2023,
+        basis="registration",
+        threshold=5,
+        account="none suppressed",
+    )
+
+    with pytest.raises(snapshots.PublishRefused, match="this one has 201"):
+        snapshots.publish(ws.user("analyst"), table, metadata)
+    assert not Snapshot.objects.exists()
+    assert not AuditEntry.objects.filter(action="statistics_published").exists()
+
+
+def test_the_admin_shows_snapshots_but_changes_and_deletes_none(ws, client):
+    _cases(ws, 5)
+    snapshot = _publish(ws)
+    root = factories.person(None, "admin", "platform-root")
+    root.is_superuser = root.is_staff = True
+    root.save()
+    client.force_login(root)
+    page = f"/admin/stats/snapshot/{snapshot.pk}/"
+
+    shown = client.get(f"{page}change/")
+    client.post(f"{page}change/", {"title": "Changed"})
+    deleting = client.post(f"{page}delete/", {"post": "yes"})
+
+    assert shown.status_code == 200
+    assert 'name="_save"' not in shown.content.decode()
+    assert deleting.status_code == 403
+    kept = Snapshot.objects.get(pk=snapshot.pk)
+    assert kept.title == snapshot.title and snapshots.verify(kept)

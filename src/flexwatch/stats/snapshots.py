@@ -75,6 +75,10 @@ TITLES = {
 }
 
 
+# The longest title a snapshot keeps (models.Snapshot.title).
+TITLE_LENGTH = 200
+
+
 class PublishRefused(Exception):
     """The person may not publish this table, or it cannot be published."""
 
@@ -93,10 +97,12 @@ def publish(user: User, table: PublishedTable, metadata: Metadata) -> Snapshot:
         The snapshot, with the SHA-256 of its canonical content.
 
     Raises:
-        PublishRefused: the person may not publish for the organisation, or
-            the table shows a count that disclosure control suppresses.
+        PublishRefused: the person may not publish for the organisation, the
+            title is empty or longer than ``TITLE_LENGTH``, or the table shows
+            a count that disclosure control suppresses.
     """
     organisation = _publisher(scope_for(user), metadata.organisation_id, user)
+    _check_title(metadata.title)
     if small := published.small_values(table, metadata.threshold):
         raise PublishRefused(
             f"Table {table.name!r} shows counts below the threshold"
@@ -113,7 +119,7 @@ def publish(user: User, table: PublishedTable, metadata: Metadata) -> Snapshot:
         snapshot = Snapshot.objects.create(
             organisation=organisation,
             kind=metadata.kind,
-            title=metadata.title[:200],
+            title=metadata.title,
             content=content,
             sha256=published.digest(content),
             published_by=user,
@@ -129,6 +135,16 @@ def publish(user: User, table: PublishedTable, metadata: Metadata) -> Snapshot:
 
     log.info("Published %s as snapshot %d", metadata.kind, snapshot.pk)
     return snapshot
+
+
+def _check_title(title: str) -> None:
+    # A title cut to fit the column would no longer match the hashed content.
+    if not title.strip() or len(title) > TITLE_LENGTH:
+        raise PublishRefused(
+            f"The title {title[:40]!r} cannot be kept: a title must have 1 to "
+            f"{TITLE_LENGTH} characters, not only spaces; this one has "
+            f"{len(title)}."
+        )
 
 
 def _publisher(scope: Scope, organisation_id: int | None, user: User) -> Organisation:
@@ -201,6 +217,8 @@ def publish_standard(
             accepted, or the table counts nobody.
     """
     _check_request(kind, countries, first_year, last_year, basis)
+    if title is not None:
+        _check_title(title)
     scope = scope_for(user)
     _publisher(scope, organisation_id, user)
     by = tuple(DEFAULT_BY[kind] if by is None else by)
@@ -226,7 +244,7 @@ def publish_standard(
     )
     metadata = Metadata(
         kind=kind,
-        title=title or f"{TITLES[kind]}, {', '.join(countries)}, {span}",
+        title=title if title is not None else f"{TITLES[kind]}, {', '.join(countries)}, {span}",
         countries=tuple(countries),
         first_year=first_year,
         last_year=last_year,
@@ -322,6 +340,7 @@ def verify(snapshot: Snapshot) -> bool:
     return (
         published.digest(content) == snapshot.sha256
         and content.get("kind") == snapshot.kind
+        and content.get("title") == snapshot.title
         and content.get("organisation") == snapshot.organisation_id
         and content.get("published_by") == snapshot.published_by_id
     )
