@@ -103,3 +103,15 @@ def test_the_pages_are_translated(ws, snapshot, signed_in):
     client = signed_in(ws.user("viewer"))
     response = client.get("/stats/snapshots/", HTTP_ACCEPT_LANGUAGE="fi")
     assert "Published tables" not in response.content.decode()
+
+
+def test_a_hostile_title_is_shown_as_text(ws, snapshot, signed_in):
+    hostile = snapshots.publish_standard(
+        ws.user("analyst"), "registered_victims", countries=("FI",),
+        first_year=2023, last_year=2023, title="<script>alert(1)</script>",
+    )  # fmt: skip
+
+    page = signed_in(ws.user("viewer")).get(f"/stats/snapshots/{hostile.pk}/")
+
+    assert "<script>alert(1)</script>" not in page.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.content.decode()
