@@ -58,6 +58,14 @@ def test_publish_refuses_a_bad_kind_naming_the_kinds(cases):
     assert "registered_victims" in result.output
 
 
+def test_publish_refuses_a_blank_title_and_keeps_nothing(cases):
+    result = _publish("--title", "  ")
+
+    assert result.exit_code == 2
+    assert "1 to 200 characters" in " ".join(result.output.split())
+    assert not Snapshot.objects.exists()
+
+
 def test_snapshots_lists_shows_writes_and_verifies(cases, tmp_path):
     _publish()
     snapshot = Snapshot.objects.get()
@@ -97,6 +105,21 @@ def test_verify_fails_when_a_stored_content_was_altered(cases):
         cursor.execute(
             f"UPDATE {Snapshot._meta.db_table} SET content = %s WHERE id = %s",
             [json.dumps(content), snapshot.pk],
+        )
+
+    result = _run("snapshots", "--user", "owner-analyst", "--verify")
+
+    assert result.exit_code == 3
+    assert f"[{snapshot.pk}]" in result.output
+
+
+def test_verify_fails_when_the_stored_title_was_altered(cases):
+    _publish("--title", "Victims 2023")
+    snapshot = Snapshot.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Snapshot._meta.db_table} SET title = %s WHERE id = %s",
+            ["Victims 2024", snapshot.pk],
         )
 
     result = _run("snapshots", "--user", "owner-analyst", "--verify")
