@@ -4,7 +4,8 @@ A table is published by a person who may run statistics (the ``analyse``
 capability) in the organisation that publishes it, and only after
 disclosure control. ``publish`` keeps it as a ``Snapshot`` with the SHA-256
 of its canonical content and writes ``statistics_published`` to the audit
-trail; the report builder calls it for every table of a report.
+trail. It is the one way a table becomes a snapshot, so a report builder
+must publish each of its tables through it.
 ``publish_standard`` makes one of the standard tables from what the person
 may see, protects it with ``disclosure.protect`` and publishes it::
 
