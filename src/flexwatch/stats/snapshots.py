@@ -243,9 +243,11 @@ def publish_standard(
     span = (
         str(first_year) if first_year == last_year else f"{first_year} to {last_year}"
     )
+    if title is None:
+        title = f"{TITLES[kind]}, {', '.join(countries)}, {span}"
     metadata = Metadata(
         kind=kind,
-        title=title if title is not None else f"{TITLES[kind]}, {', '.join(countries)}, {span}",
+        title=title,
         countries=tuple(countries),
         first_year=first_year,
         last_year=last_year,
