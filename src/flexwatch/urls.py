@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/", include("flexwatch.jobs.urls")),
     path("imports/", include("flexwatch.ingest.urls")),
     path("statistics/", include("flexwatch.stats.dashboard_urls")),
+    path("statistics/published/", include("flexwatch.stats.snapshot_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

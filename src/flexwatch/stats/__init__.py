@@ -18,5 +18,13 @@
 - ``population`` (reads files, no Django): population denominators and rates
   per 100,000 inhabitants;
 - ``disclosure`` (pure): cell suppression and controlled rounding, so that no
-  published table of counts points at a person.
+  published table of counts points at a person;
+- ``breaks`` (``series_breaks.yaml``, pure): where a change of the law splits
+  a series; every table carries the breaks inside what it counted;
+- ``published`` (pure): standard tables as frequency tables for disclosure
+  control, and the canonical content and SHA-256 of a snapshot;
+- ``snapshots`` and ``models`` (Django): a published table kept as a
+  snapshot that later edits do not change, published by a person who may
+  run statistics, audited, and read by the members of its organisation
+  (pages in ``snapshot_views``).
 """

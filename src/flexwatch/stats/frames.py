@@ -73,6 +73,9 @@ PROCEEDINGS: dict[str, tuple[pl.DataType, str]] = {
     "continuum": (pl.String(), "person__case__continuum"),
     "is_synthetic": (pl.Boolean(), "person__case__is_synthetic"),
     "year": (pl.Int32(), "person__case__year"),
+    "registered_on": (pl.Date(), "person__case__registered_on"),
+    "identified_on": (pl.Date(), "person__case__identified_on"),
+    "exploitation_began": (pl.Date(), "person__case__exploitation_began"),
     "person_id": (pl.Int64(), "person_id"),
     "role": (pl.String(), "person__role"),
     "sex": (pl.String(), "person__sex"),
@@ -110,6 +113,9 @@ CASES: dict[str, tuple[pl.DataType, str]] = {
     "sector": (pl.String(), "sector"),
     "source_kind": (pl.String(), "source_kind"),
     "year": (pl.Int32(), "year"),
+    "registered_on": (pl.Date(), "registered_on"),
+    "identified_on": (pl.Date(), "identified_on"),
+    "exploitation_began": (pl.Date(), "exploitation_began"),
     "continuum": (pl.String(), "continuum"),
     "is_synthetic": (pl.Boolean(), "is_synthetic"),
 }
@@ -127,6 +133,11 @@ _CASE_FIELDS = (
 )
 _CASE_FIELDS_OF_EVENTS = {
     name: name for name in ("country", "source_kind", "sector", "continuum", "year")
+}
+# The case's dates, which the proceedings and cases frames carry so that their
+# tables can count by a date basis.
+_DATED_CASE_FIELDS = _CASE_FIELDS_OF_EVENTS | {
+    name: name for name in ("registered_on", "identified_on", "exploitation_began")
 }
 
 
@@ -176,7 +187,7 @@ def proceedings(who: User | Actor | Scope) -> pl.DataFrame:
         .values_list(*(path for _, path in PROCEEDINGS.values()))
     )
     frame = _read(rows, PROCEEDINGS)
-    frame = _blank(frame, accesses, _CASE_FIELDS_OF_EVENTS)
+    frame = _blank(frame, accesses, _DATED_CASE_FIELDS)
 
     log.info("Read %d legal events of %d persons", frame.height, _persons_in(frame))
     return frame
@@ -263,7 +274,7 @@ def cases(who: User | Actor | Scope) -> pl.DataFrame:
         .order_by("id")
         .values_list(*(path for _, path in CASES.values()))
     )
-    frame = _blank(_read(rows, CASES), accesses, _CASE_FIELDS_OF_EVENTS)
+    frame = _blank(_read(rows, CASES), accesses, _DATED_CASE_FIELDS)
     shared = ~pl.col("owner_id").is_in(hidden)
     frame = frame.with_columns(shared.alias("observations_shared"))
 

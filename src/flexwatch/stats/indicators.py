@@ -24,9 +24,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from flexwatch.assessment import frameworks
+from flexwatch.stats import breaks
+from flexwatch.stats.breaks import SeriesBreak
 from flexwatch.stats.definitions import registered
 from flexwatch.stats.tables import (
     BASES,
+    CASE_YEAR,
     COUNT,
     DIMENSIONS,
     NEEDED_COLUMNS,
@@ -35,8 +38,10 @@ from flexwatch.stats.tables import (
     TableError,
     check_by,
     check_columns,
+    dated,
     leave_out,
     or_unknown,
+    year_note,
 )
 
 # Dimensions of the case tables: the case's own codes and year.
@@ -78,6 +83,9 @@ class PrevalenceCounts:
         left_out: cases not counted, by reason (``PREVALENCE_REASONS``).
         unlisted: indicator ids observed but in no framework counted.
         notes: sentences a reader needs, such as how stages count.
+        basis: the date basis of the year: ``registration``,
+            ``identification``, ``exploitation``, or ``case_year``.
+        breaks: the series breaks inside the countries and years counted.
     """
 
     counts: pl.DataFrame
@@ -87,6 +95,8 @@ class PrevalenceCounts:
     left_out: Mapping[str, int]
     unlisted: tuple[str, ...]
     notes: tuple[str, ...]
+    basis: str = CASE_YEAR
+    breaks: tuple[SeriesBreak, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,8 @@ class LevelCounts:
         cases: how many distinct cases the table counts.
         left_out: cases not counted, by reason (``LEVEL_REASONS``).
         notes: sentences a reader needs.
+        basis: the date basis of the year, as for ``PrevalenceCounts``.
+        breaks: the series breaks inside the countries and years counted.
     """
 
     counts: pl.DataFrame
@@ -109,6 +121,8 @@ class LevelCounts:
     cases: int
     left_out: Mapping[str, int]
     notes: tuple[str, ...]
+    basis: str = CASE_YEAR
+    breaks: tuple[SeriesBreak, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,8 @@ class AssistedCounts:
         victims: how many distinct persons the table counts.
         left_out: persons not counted, by reason (``ASSISTED_REASONS``).
         notes: sentences a reader needs.
+        basis: the date basis of the year.
+        breaks: the series breaks inside the countries and years counted.
     """
 
     counts: pl.DataFrame
@@ -133,6 +149,8 @@ class AssistedCounts:
     victims: int
     left_out: Mapping[str, int]
     notes: tuple[str, ...]
+    basis: str = "registration"
+    breaks: tuple[SeriesBreak, ...] = ()
 
 
 def indicator_prevalence(
@@ -141,6 +159,7 @@ def indicator_prevalence(
     *,
     by: Iterable[str] = PREVALENCE_BY,
     framework: str | None = None,
+    date_basis: Basis | None = None,
     include_synthetic: bool = False,
 ) -> PrevalenceCounts:
     """Count, for each indicator and group, the cases where it was observed.
@@ -156,6 +175,8 @@ def indicator_prevalence(
             case with no observation counts as unknown for every indicator.
         by: dimensions, from ``CASE_DIMENSIONS``.
         framework: count only this framework's indicators; all by default.
+        date_basis: which date of the case gives the year; ``None`` for
+            the case's own year.
         include_synthetic: count synthetic records too.
 
     Returns:
@@ -166,13 +187,16 @@ def indicator_prevalence(
     """
     by = tuple(by)
     check_by(by, CASE_DIMENSIONS)
-    check_columns(cases, {"case_id", "is_synthetic", "observations_shared", *by})
+    needed = {"case_id", "is_synthetic", "observations_shared", *by}
+    check_columns(cases, needed - ({"year"} if date_basis else set()))
     check_columns(observations, {"case_id", "indicator", "status"})
     listed = _indicators(framework)
+    cases, column = dated(cases, date_basis)
 
     tests = _synthetic(include_synthetic)
     tests["observations_not_shared"] = ~pl.col("observations_shared").fill_null(False)
     kept, left_out = leave_out(cases, tests, "case_id")
+    found = breaks.found_in(kept)
     kept = _grouped(kept, by)
 
     statuses = _statuses(observations, kept, listed)
@@ -185,7 +209,9 @@ def indicator_prevalence(
         cases=kept["case_id"].n_unique(),
         left_out=left_out,
         unlisted=tuple(sorted(unlisted)),
-        notes=_prevalence_notes(by, unlisted),
+        notes=_prevalence_notes(by, unlisted, column) + breaks.note(found),
+        basis=date_basis or CASE_YEAR,
+        breaks=found,
     )
 
 
@@ -274,7 +300,9 @@ def _counted(frame: pl.DataFrame, by: tuple[str, ...], total: pl.Expr) -> pl.Dat
     return counted.sort(list(by), nulls_last=True)
 
 
-def _prevalence_notes(by: tuple[str, ...], unlisted: set[str]) -> tuple[str, ...]:
+def _prevalence_notes(
+    by: tuple[str, ...], unlisted: set[str], column: str
+) -> tuple[str, ...]:
     notes = [
         "A case counts once for each indicator, however many stages of its"
         " journey record it: as observed if any stage records it observed,"
@@ -284,7 +312,7 @@ def _prevalence_notes(by: tuple[str, ...], unlisted: set[str]) -> tuple[str, ...
         " indicator: nobody ticking an indicator is no evidence it was absent.",
     ]
     if "year" in by:
-        notes.append("The year is the case's own year.")
+        notes.append(year_note(column))
     if unlisted:
         notes.append(
             f"Observations of {len(unlisted)} indicator(s) in no framework"
@@ -297,6 +325,7 @@ def continuum_levels(
     cases: pl.DataFrame,
     *,
     by: Iterable[str] = LEVELS_BY,
+    date_basis: Basis | None = None,
     include_synthetic: bool = False,
 ) -> LevelCounts:
     """Count cases by their stored level of the continuum of exploitation.
@@ -304,6 +333,8 @@ def continuum_levels(
     Args:
         cases: the frame of ``stats.frames.cases``.
         by: dimensions, from ``CASE_DIMENSIONS`` other than ``continuum``.
+        date_basis: which date of the case gives the year; ``None`` for
+            the case's own year.
         include_synthetic: count synthetic records too.
 
     Returns:
@@ -316,11 +347,14 @@ def continuum_levels(
     """
     by = tuple(by)
     check_by(by, tuple(name for name in CASE_DIMENSIONS if name != "continuum"))
-    check_columns(cases, {"case_id", "is_synthetic", "continuum", *by})
+    needed = {"case_id", "is_synthetic", "continuum", *by}
+    check_columns(cases, needed - ({"year"} if date_basis else set()))
     levels = tuple(level.id for level in frameworks.continuum().levels)
+    cases, column = dated(cases, date_basis)
 
     kept, left_out = leave_out(cases, _synthetic(include_synthetic), "case_id")
     _check_levels(kept, levels)
+    found = breaks.found_in(kept)
     order = pl.Enum([*levels, UNKNOWN])
     kept = _grouped(kept, (*by, "continuum"))
     kept = kept.with_columns(pl.col("continuum").cast(order))
@@ -335,7 +369,9 @@ def continuum_levels(
         levels=levels,
         cases=kept["case_id"].n_unique(),
         left_out=left_out,
-        notes=_level_notes(by),
+        notes=_level_notes(by, column) + breaks.note(found),
+        basis=date_basis or CASE_YEAR,
+        breaks=found,
     )
 
 
@@ -349,7 +385,7 @@ def _check_levels(kept: pl.DataFrame, levels: tuple[str, ...]) -> None:
         )
 
 
-def _level_notes(by: tuple[str, ...]) -> tuple[str, ...]:
+def _level_notes(by: tuple[str, ...], column: str) -> tuple[str, ...]:
     notes = [
         "A case sits at the highest level of the continuum it meets, as its"
         " screening stored it; each case is counted once.",
@@ -357,7 +393,7 @@ def _level_notes(by: tuple[str, ...]) -> tuple[str, ...]:
         " order in levels.",
     ]
     if "year" in by:
-        notes.append("The year is the case's own year.")
+        notes.append(year_note(column))
     return tuple(notes)
 
 
@@ -404,6 +440,7 @@ def victims_assisted(
     kept = _with_assistance(kept.with_columns(year), assistance)
     for dimension in by:
         kept = DIMENSIONS[dimension](kept)
+    found = breaks.found_in(kept)
 
     keys = [*by, "assistance"]
     counts = kept.group_by(keys).agg(
@@ -416,7 +453,9 @@ def victims_assisted(
         statuses=statuses,
         victims=kept["person_id"].n_unique(),
         left_out=left_out,
-        notes=_assisted_notes(date_column),
+        notes=_assisted_notes(date_column) + breaks.note(found),
+        basis=date_basis,
+        breaks=found,
     )
 
 

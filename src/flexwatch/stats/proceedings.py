@@ -22,18 +22,24 @@ from dataclasses import dataclass
 import polars as pl
 
 from flexwatch.assessment import frameworks
+from flexwatch.stats import breaks
+from flexwatch.stats.breaks import SeriesBreak
 from flexwatch.stats.definitions import FUNNEL, OTHER, Offences, offences, registered
 from flexwatch.stats.tables import (
+    CASE_YEAR,
     COUNT,
     DIMENSIONS,
     NEEDED_COLUMNS,
     PER_FORM,
     UNKNOWN,
+    Basis,
     TableError,
     check_by,
     check_columns,
+    dated,
     leave_out,
     or_unknown,
+    year_note,
 )
 
 SUSPECT = "suspect"
@@ -82,6 +88,9 @@ class ProceedingsCounts:
             reason (``PROCEEDINGS_REASONS``): persons, or legal events for
             the funnel.
         notes: sentences a reader needs.
+        basis: the date basis of the year: ``registration``,
+            ``identification``, ``exploitation``, or ``case_year``.
+        breaks: the series breaks inside the countries and years counted.
     """
 
     counts: pl.DataFrame
@@ -89,6 +98,8 @@ class ProceedingsCounts:
     counted: int
     left_out: Mapping[str, int]
     notes: tuple[str, ...]
+    basis: str = CASE_YEAR
+    breaks: tuple[SeriesBreak, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,8 @@ class GapCounts:
         victims: how many distinct persons the table counts.
         left_out: victims not counted, by reason (``GAP_REASONS``).
         notes: sentences a reader needs.
+        basis: the date basis of the year, as for ``ProceedingsCounts``.
+        breaks: the series breaks inside the countries and years counted.
     """
 
     counts: pl.DataFrame
@@ -111,12 +124,15 @@ class GapCounts:
     victims: int
     left_out: Mapping[str, int]
     notes: tuple[str, ...]
+    basis: str = CASE_YEAR
+    breaks: tuple[SeriesBreak, ...] = ()
 
 
 def suspects_prosecuted_convicted(
     frame: pl.DataFrame,
     *,
     by: Iterable[str] = PROCEEDINGS_BY,
+    date_basis: Basis | None = None,
     include_synthetic: bool = False,
 ) -> ProceedingsCounts:
     """Count suspects, and those of them prosecuted and convicted.
@@ -131,6 +147,8 @@ def suspects_prosecuted_convicted(
             ``stats.frames.proceedings``.
         by: dimensions, from ``EVENT_DIMENSIONS``; ``offence`` is the
             category of the event's provision.
+        date_basis: which date of the case gives the year; ``None`` for
+            the case's own year.
         include_synthetic: count synthetic records too.
 
     Returns:
@@ -141,7 +159,10 @@ def suspects_prosecuted_convicted(
         TableError: an unknown dimension, or a column missing.
     """
     by = tuple(by)
-    kept, left_out = _events(frame, by, EVENT_DIMENSIONS, include_synthetic, True)
+    kept, left_out, column = _events(
+        frame, by, EVENT_DIMENSIONS, date_basis, include_synthetic, True
+    )
+    found = breaks.found_in(kept)
 
     persons = kept.group_by([*by, "person_id"]).agg(
         pl.col("reached").max(), pl.col("convicted_of_other").any()
@@ -157,7 +178,9 @@ def suspects_prosecuted_convicted(
         by=by,
         counted=kept["person_id"].n_unique(),
         left_out=left_out,
-        notes=_proceedings_notes(by, "person"),
+        notes=_proceedings_notes(by, "person", column) + breaks.note(found),
+        basis=date_basis or CASE_YEAR,
+        breaks=found,
     )
 
 
@@ -165,6 +188,7 @@ def proceedings_funnel(
     frame: pl.DataFrame,
     *,
     by: Iterable[str] = FUNNEL_BY,
+    date_basis: Basis | None = None,
     include_synthetic: bool = False,
 ) -> ProceedingsCounts:
     """Count cases at each step of proceedings, from reported to convicted.
@@ -176,6 +200,8 @@ def proceedings_funnel(
         frame: one row per legal event, with the columns of
             ``stats.frames.proceedings``.
         by: dimensions, from ``CASE_DIMENSIONS``.
+        date_basis: which date of the case gives the year; ``None`` for
+            the case's own year.
         include_synthetic: count synthetic records too.
 
     Returns:
@@ -185,7 +211,10 @@ def proceedings_funnel(
         TableError: an unknown dimension, or a column missing.
     """
     by = tuple(by)
-    kept, left_out = _events(frame, by, CASE_DIMENSIONS, include_synthetic, False)
+    kept, left_out, column = _events(
+        frame, by, CASE_DIMENSIONS, date_basis, include_synthetic, False
+    )
+    found = breaks.found_in(kept)
 
     cases = kept.group_by([*by, "case_id"]).agg(pl.col("reached").max())
     counts = cases.group_by(list(by)).agg(
@@ -196,7 +225,9 @@ def proceedings_funnel(
         by=by,
         counted=kept["case_id"].n_unique(),
         left_out=left_out,
-        notes=_proceedings_notes(by, "case"),
+        notes=_proceedings_notes(by, "case", column) + breaks.note(found),
+        basis=date_basis or CASE_YEAR,
+        breaks=found,
     )
 
 
@@ -204,13 +235,17 @@ def _events(
     frame: pl.DataFrame,
     by: tuple[str, ...],
     allowed: tuple[str, ...],
+    basis: str | None,
     include_synthetic: bool,
     per_person: bool,
-) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Suspects' events with their dimensions, the step reached and the offence."""
+) -> tuple[pl.DataFrame, dict[str, int], str]:
+    """Suspects' events with their dimensions, the step reached and the offence,
+    and the column their year was read from."""
     check_by(by, allowed)
     needed = {"case_id", "person_id", "role", "is_synthetic", "provision"}
-    check_columns(frame, needed | {"stage", "outcome"} | (set(by) - {"offence"}))
+    dimensions = set(by) - {"offence"} - ({"year"} if basis else set())
+    check_columns(frame, needed | {"stage", "outcome"} | dimensions)
+    frame, column = dated(frame, basis)
 
     tests = {}
     if not include_synthetic:
@@ -220,7 +255,7 @@ def _events(
 
     kept = _read_events(kept)
     plain = [or_unknown(pl.col(name)).alias(name) for name in by if name != "year"]
-    return kept.with_columns(plain), left_out
+    return kept.with_columns(plain), left_out, column
 
 
 def _read_events(frame: pl.DataFrame) -> pl.DataFrame:
@@ -255,14 +290,14 @@ def _sorted_counts(counts: pl.DataFrame, by: tuple[str, ...]) -> pl.DataFrame:
     return counts.sort(list(by), nulls_last=True) if by else counts
 
 
-def _proceedings_notes(by: tuple[str, ...], unit: str) -> tuple[str, ...]:
+def _proceedings_notes(by: tuple[str, ...], unit: str, column: str) -> tuple[str, ...]:
     notes = [
         f"Each {unit} is counted at the furthest step any of its suspects'"
         " legal events reached; a conviction implies a trial.",
         "Legal events of victims (proceedings against the victim) are not counted.",
     ]
     if "year" in by:
-        notes.append("The year is the case's own year.")
+        notes.append(year_note(column))
     if "offence" in by:
         notes.append(
             f"A {unit} with events under provisions of several categories is"
@@ -279,6 +314,7 @@ def recognition_gap(
     *,
     by: Iterable[str] = GAP_BY,
     from_level: str = GAP_FROM,
+    date_basis: Basis | None = None,
     include_synthetic: bool = False,
 ) -> GapCounts:
     """Count victims of cases meeting forced labour or trafficking by recognition.
@@ -295,8 +331,10 @@ def recognition_gap(
         victims: the frame of ``stats.frames.victims``.
         proceedings: the frame of ``stats.frames.proceedings``.
         assistance: the frame of ``stats.frames.assistance``.
-        by: dimensions, from ``DIMENSIONS``; ``year`` is the case's own year.
+        by: dimensions, from ``DIMENSIONS``.
         from_level: the lowest continuum level counted.
+        date_basis: which date of the case gives the year; ``None`` for
+            the case's own year.
         include_synthetic: count synthetic records too.
 
     Returns:
@@ -310,9 +348,10 @@ def recognition_gap(
     needed = {"case_id", "person_id", "is_synthetic", "continuum", "identification"}
     # The year is the frame's own column here, not one set from a date basis.
     needed |= {c for n in by for c in NEEDED_COLUMNS.get(n, (n,))} | (
-        set(by) & {"year"}
+        set(by) & {"year"} if date_basis is None else set()
     )
     check_columns(victims, needed)
+    victims, column = dated(victims, date_basis)
     check_columns(proceedings, {"case_id", "role", "provision"})
     check_columns(assistance, {"person_id", "assisted"})
     levels = _levels_from(from_level)
@@ -324,6 +363,7 @@ def recognition_gap(
     kept = _with_assistance(kept, assistance)
     for dimension in by:
         kept = DIMENSIONS[dimension](kept)
+    found = breaks.found_in(kept)
 
     keys = [*by, "identification", "treatment", "assistance"]
     counts = kept.group_by(keys).agg(
@@ -335,7 +375,9 @@ def recognition_gap(
         levels=levels,
         victims=kept["person_id"].n_unique(),
         left_out=left_out,
-        notes=_gap_notes(levels, by),
+        notes=_gap_notes(levels, by, column) + breaks.note(found),
+        basis=date_basis or CASE_YEAR,
+        breaks=found,
     )
 
 
@@ -402,7 +444,9 @@ def _with_assistance(kept: pl.DataFrame, assistance: pl.DataFrame) -> pl.DataFra
     return kept.with_columns(pl.col("assistance").fill_null(pl.lit(UNKNOWN)))
 
 
-def _gap_notes(levels: tuple[str, ...], by: tuple[str, ...]) -> tuple[str, ...]:
+def _gap_notes(
+    levels: tuple[str, ...], by: tuple[str, ...], column: str
+) -> tuple[str, ...]:
     notes = [
         f"Victims of cases at the continuum levels {', '.join(levels)} are"
         " counted; those of other levels, or whose level is not shared, are"
@@ -413,7 +457,7 @@ def _gap_notes(levels: tuple[str, ...], by: tuple[str, ...]) -> tuple[str, ...]:
         "No assistance recorded is not proof that no help was given.",
     ]
     if "year" in by:
-        notes.append("The year is the case's own year.")
+        notes.append(year_note(column))
     if set(by) & set(PER_FORM):
         notes.append(
             "A victim of a case with several forms of exploitation is counted"

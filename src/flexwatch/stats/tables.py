@@ -27,6 +27,8 @@ from typing import Literal
 import polars as pl
 
 from flexwatch import vocab
+from flexwatch.stats import breaks
+from flexwatch.stats.breaks import SeriesBreak
 from flexwatch.stats.definitions import registered
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ BASES: Mapping[str, str] = {
     "identification": "identified_on",
     "exploitation": "exploitation_began",
 }
+# The basis of tables counted by the case's own year, when no basis is chosen.
+CASE_YEAR = "case_year"
 DEFAULT_BY = ("year", "sex", "age_category", "citizenship_group", "form", "sector")
 UNKNOWN = "unknown"
 COUNT = "victims"
@@ -76,6 +80,7 @@ class VictimCounts:
         victims: how many distinct persons the table counts.
         left_out: persons of the frame not counted, by reason (``REASONS``).
         notes: sentences a reader needs, such as how multiple forms count.
+        breaks: the series breaks inside the countries and years counted.
     """
 
     counts: pl.DataFrame
@@ -86,6 +91,7 @@ class VictimCounts:
     victims: int
     left_out: Mapping[str, int]
     notes: tuple[str, ...]
+    breaks: tuple[SeriesBreak, ...] = ()
 
 
 def registered_victims(
@@ -132,6 +138,7 @@ def registered_victims(
         .sort(list(by), nulls_last=True)
     )
     victims = kept["person_id"].n_unique()
+    found = breaks.found_in(kept)
     log.debug("Counted %d registered victims by %s", victims, ", ".join(by))
     return VictimCounts(
         counts=counts,
@@ -141,7 +148,8 @@ def registered_victims(
         statuses=statuses,
         victims=victims,
         left_out=left_out,
-        notes=_notes(kept, date_column, by),
+        notes=_notes(kept, date_column, by) + breaks.note(found),
+        breaks=found,
     )
 
 
@@ -328,6 +336,35 @@ def _notes(
 
 # Proceedings: persons suspected, prosecuted and convicted; the funnel of
 # cases; and the recognition gap, which sets both beside the victims.
+
+
+def dated(frame: pl.DataFrame, basis: str | None) -> tuple[pl.DataFrame, str]:
+    """``frame`` with its ``year`` taken from the date of ``basis``, and the
+    column read; ``None`` keeps the case's own ``year``.
+
+    Raises:
+        TableError: an unknown basis, or its date column missing.
+    """
+    if basis is None:
+        return frame, "year"
+    if basis not in BASES:
+        raise TableError(
+            f"{basis!r} is not a date basis; use one of {', '.join(BASES)}."
+        )
+    column = BASES[basis]
+    check_columns(frame, {column})
+    year = pl.col(column).dt.year().cast(pl.Int32).alias("year")
+    return frame.with_columns(year), column
+
+
+def year_note(date_column: str) -> str:
+    """The note that says where a table's year comes from."""
+    if date_column == "year":
+        return (
+            "The year is the case's own year: of its registration, else its"
+            " identification, else the start of exploitation."
+        )
+    return f"The year is the year of the case's {date_column}."
 
 
 def check_by(by: tuple[str, ...], allowed: Iterable[str]) -> None:
