@@ -419,13 +419,26 @@ def _at_risk(
 
 
 def _classes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    _, inverse, sizes = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    return inverse.ravel(), sizes
+    """Each record's class number, and each class's size.
+
+    Columns are folded in one at a time, renumbering after each, so that the
+    combined key stays a small integer (sorting integers is much faster than
+    sorting rows).
+    """
+    inverse = np.zeros(len(keys), dtype=np.int64)
+    for column in keys.T:
+        _, inverse = np.unique(_paired(inverse, column), return_inverse=True)
+    return inverse.ravel(), np.bincount(inverse.ravel())
+
+
+def _paired(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One integer per pair; ``second`` may hold -1."""
+    return first * (int(second.max(initial=0)) + 2) + (second + 1)
 
 
 def _diversity(inverse: np.ndarray, codes: np.ndarray, classes: int) -> np.ndarray:
-    pairs = np.unique(np.column_stack((inverse, codes)), axis=0)
-    return np.bincount(pairs[:, 0], minlength=classes)
+    pairs = np.unique(_paired(inverse, codes))
+    return np.bincount(pairs // (int(codes.max(initial=0)) + 2), minlength=classes)
 
 
 # Step 1: global generalisation
@@ -583,13 +596,10 @@ def _stays_diverse(
     inverse: np.ndarray, codes: np.ndarray, classes: int, l: int
 ) -> np.ndarray:
     """Whether each record's class keeps l distinct values without it."""
-    pairs, which, counts = np.unique(
-        np.column_stack((inverse, codes)),
-        axis=0,
-        return_inverse=True,
-        return_counts=True,
+    _, which, counts = np.unique(
+        _paired(inverse, codes), return_inverse=True, return_counts=True
     )
-    diversity = np.bincount(pairs[:, 0], minlength=classes)
+    diversity = _diversity(inverse, codes, classes)
     return (counts[which.ravel()] > 1) | (diversity[inverse] > l)
 
 
