@@ -18,5 +18,10 @@
 - ``population`` (reads files, no Django): population denominators and rates
   per 100,000 inhabitants;
 - ``disclosure`` (pure): cell suppression and controlled rounding, so that no
-  published table of counts points at a person.
+  published table of counts points at a person;
+- ``microdata`` (pure, with ``ladders`` and ``microdata.yaml``): victim
+  microdata made k-anonymous and l-diverse by generalisation and local
+  suppression; ``microdata_rows`` builds its rows from the frames and writes
+  a release, and ``actions`` makes one for a person, rights checked and
+  audited.
 """
