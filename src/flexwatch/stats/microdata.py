@@ -384,16 +384,14 @@ def _codes_of(values: pl.Series) -> np.ndarray:
 
 def _bits(levels: list[pl.Series]) -> list[np.ndarray]:
     """Bits lost by each record at each level: log2(n released / n recorded)."""
-    height = len(levels[0])
-    recorded = _counts(levels[0])
-    lost = []
-    for index, level in enumerate(levels):
-        released = np.full(height, height) if index == len(levels) - 1 else None
-        if released is None:
-            released = _counts(level)
-        # A rule that also reads another column may split a recorded value;
-        # such a step loses nothing for that record.
-        lost.append(np.maximum(np.log2(released) - np.log2(recorded), 0.0))
+    recorded = np.log2(_counts(levels[0]))
+    # A rule that also reads another column (citizenship by year) may split
+    # a recorded value; such a step loses nothing for that record.
+    lost = [
+        np.maximum(np.log2(_counts(level)) - recorded, 0.0) for level in levels[:-1]
+    ]
+    # A suppressed value is shared by every record.
+    lost.append(np.log2(len(levels[0])) - recorded)
     return lost
 
 
