@@ -130,6 +130,14 @@ def test_a_release_carries_the_declared_columns_and_nothing_else(frame):
     assert not set(release.frame.columns) & declaration().never_leave
 
 
+@given(frames(), st.sampled_from(sorted(declaration().never_leave)))
+def test_no_frame_with_a_never_leave_column_is_released(frame, column):
+    frame = frame.with_columns(pl.lit("secret").alias(column))
+
+    with pytest.raises(MicrodataError, match=f"{column} may never leave"):
+        _release(frame, k=2, l=1)
+
+
 # Generalisation and suppression on known input
 
 
