@@ -13,7 +13,8 @@ from flexwatch.accounts import actions
 from flexwatch.accounts.models import AuditEntry
 from flexwatch.stats import frames
 from flexwatch.stats.ladders import declaration
-from flexwatch.stats.microdata_rows import victim_rows
+from flexwatch.stats.microdata import anonymise
+from flexwatch.stats.microdata_rows import victim_rows, write_csv
 from tests import factories
 
 AGES = [23, 24, 25, 26, 27, 28]
@@ -179,3 +180,29 @@ def test_an_unknown_user_is_refused(ws, tmp_path):
 
     assert result.exit_code == 2
     assert "No active user" in result.output
+
+
+def test_text_a_spreadsheet_would_run_is_written_as_text(tmp_path):
+    rows = pl.DataFrame(
+        {
+            "age": ["unknown"] * 4,
+            "sex": ["male"] * 4,
+            "citizenship": ["UA"] * 4,
+            "region": ["FI1B1"] * 4,
+            "year": ["2023"] * 4,
+            "sector": ["nace_01"] * 4,
+            "form": ["begging", "forced_labour"] * 2,
+            "identification": [None] * 4,
+            "source_kind": ["labour_inspection"] * 4,
+            "continuum": ['=HYPERLINK("http://x")'] * 4,
+            "assisted": [True, False, None, True],
+        }
+    )
+    release = anonymise(rows, country="FI", first_year=2023, last_year=2023, k=2)
+
+    write_csv(release, tmp_path / "out.csv")
+
+    written = _rows(tmp_path / "out.csv")
+    assert {row["continuum"] for row in written} == {'\'=HYPERLINK("http://x")'}
+    assert sorted(row["assisted"] for row in written) == ["", "false", "true", "true"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
