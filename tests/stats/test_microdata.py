@@ -222,6 +222,17 @@ def test_a_class_of_one_form_is_made_diverse():
     assert release.least_diversity >= 2
 
 
+def test_an_unknown_form_counts_as_a_distinct_value_as_documented():
+    # docs/disclosure.md states this limit of distinct l-diversity.
+    frame = pl.concat([_victims(5, form="forced_labour"), _victims(1, form=None)])
+
+    release = _release(frame, k=5, l=2, budget=0.0)
+
+    assert release.classes == 1 and release.least_diversity == 2
+    assert release.information_loss == 0.0
+    assert sorted(set(release.frame["form"])) == ["forced_labour", "unknown"]
+
+
 def test_the_account_says_what_was_asked_reached_and_lost():
     account = _release(_victims(12), k=4, l=3).account
 
