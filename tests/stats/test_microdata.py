@@ -222,6 +222,28 @@ def test_a_class_of_one_form_is_made_diverse():
     assert release.least_diversity >= 2
 
 
+def test_a_class_of_one_form_within_the_budget_is_suppressed_then_filled():
+    # Five victims in construction, all in forced labour, and the budget
+    # covers them: their values are suppressed, not everyone's sector
+    # generalised. Alone they would still tell their form, so one record of
+    # another form moves in from the class that can spare it.
+    frame = pl.concat(
+        [_victims(20), _victims(5, sector="nace_f", form="forced_labour")]
+    )
+
+    release = _release(frame, k=5, l=2, budget=0.3)
+
+    assert release.levels["sector"] == "division"
+    assert release.suppressed_records == {"not_diverse": 5, "filling": 1}
+    assert release.suppressed_values["sector"] == {"not_diverse": 5, "filling": 1}
+    hidden = release.frame.filter(pl.col("sector") == "suppressed")
+    assert hidden.height == 6
+    assert (hidden.select(QUASI) == "suppressed").to_numpy().all()
+    assert sorted(hidden["form"]) == ["begging"] + ["forced_labour"] * 5
+    assert "nace_f" not in release.frame["sector"].to_list()
+    assert "class of wholly suppressed records needed more" in release.account
+
+
 def test_an_unknown_form_counts_as_a_distinct_value_as_documented():
     # docs/disclosure.md states this limit of distinct l-diversity.
     frame = pl.concat([_victims(5, form="forced_labour"), _victims(1, form=None)])
