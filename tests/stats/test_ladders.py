@@ -101,7 +101,7 @@ def test_a_missing_section_is_refused_naming_what_is_expected():
 
 
 def test_a_column_declared_twice_is_refused():
-    text = TEXT.replace("{name: continuum}", "{name: sex}")
+    text = TEXT.replace("{name: continuum, codes: code}", "{name: sex}")
 
     with pytest.raises(DefinitionError, match="'sex' is declared twice"):
         load(text, WHERE)

@@ -298,6 +298,8 @@ def test_an_undeclared_column_is_refused():
         ("form", "forced_labour+smuggling", 4),
         ("sex", "suppressed", 4),
         ("source_kind", "<script>", 4),
+        ("continuum", "Worked 16 h a day, see note", 4),
+        ("continuum", '=HYPERLINK("http://x")', 4),
     ],
 )
 def test_a_bad_value_is_refused_naming_row_and_column(column, value, row):

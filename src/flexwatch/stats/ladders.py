@@ -45,11 +45,14 @@ KEYS = (
 )
 DEFAULT_KEYS = ("k", "l", "suppression_budget")
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
-# Value forms a quasi-identifier may declare besides a vocabulary.
+# Value forms a column may declare besides a vocabulary.
 FORMS: Mapping[str, re.Pattern[str]] = {
     "age": re.compile(r"\d{1,3}|\d{1,3}-\d{0,3}|-\d{1,3}"),
     "year": re.compile(r"\d{4}"),
     "nuts": re.compile(r"[A-Z]{2}[0-9A-Z]{0,3}"),
+    # A code computed by the system, such as a continuum level: no free text
+    # (spaces, punctuation, formulas) can pass as one.
+    "code": re.compile(r"[a-z][a-z0-9_]{0,39}"),
 }
 FIRST_RULE = "as_recorded"
 LAST_RULE = "suppressed"
