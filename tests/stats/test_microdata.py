@@ -299,6 +299,7 @@ def test_an_undeclared_column_is_refused():
         ("sex", "suppressed", 4),
         ("source_kind", "<script>", 4),
         ("continuum", "Worked 16 h a day, see note", 4),
+        ("assisted", "yes, by Maria at the shelter", 4),
         ("continuum", '=HYPERLINK("http://x")', 4),
     ],
 )
@@ -311,6 +312,15 @@ def test_a_bad_value_is_refused_naming_row_and_column(column, value, row):
     )
 
     with pytest.raises(MicrodataError, match=f"Row {row}, column {column}"):
+        _release(frame)
+
+
+def test_a_safe_column_of_lists_is_refused():
+    frame = _victims(6).with_columns(
+        pl.lit(["forced_labour", "see the narrative"]).alias("continuum")
+    )
+
+    with pytest.raises(MicrodataError, match=r"continuum holds List\(String\)"):
         _release(frame)
 
 

@@ -253,6 +253,7 @@ def _checked(frame: pl.DataFrame, rules: Declaration) -> pl.DataFrame:
     for quasi in rules.quasi_identifiers:
         _check_codes(frame[quasi.name], quasi.codes, None, rules.suppressed)
     for attribute in (*rules.sensitive, *rules.safe):
+        _check_plain(frame[attribute.name])
         if frame[attribute.name].dtype == pl.String:
             _check_codes(
                 frame[attribute.name], attribute.codes, attribute.separator, None
@@ -291,6 +292,16 @@ def _as_code(frame: pl.DataFrame, name: str) -> pl.Expr:
     text = pl.col(name).cast(pl.String)
     blank = text.is_null() | (text.str.strip_chars() == "")
     return pl.when(blank).then(pl.lit(UNKNOWN)).otherwise(text).alias(name)
+
+
+def _check_plain(column: pl.Series) -> None:
+    # Only text is checked against codes; a list or a struct could carry
+    # anything past that check.
+    if column.dtype not in (pl.String, pl.Boolean, pl.Null):
+        raise MicrodataError(
+            f"The column {column.name} holds {column.dtype}; it takes codes "
+            "(text) or true and false."
+        )
 
 
 def _check_codes(
