@@ -170,10 +170,11 @@ def anonymise(
         The release and its account.
 
     Raises:
-        MicrodataError: a column may never leave, is missing or undeclared, a
-            value is not of its codes, a parameter is out of range, or no
-            release can meet k and l (fewer than k records, fewer than l
-            distinct values of a sensitive attribute in all).
+        MicrodataError: a column may never leave, is missing or undeclared,
+            holds data of the wrong kind, a value is not of its codes, a
+            parameter is out of range, or no release can meet k and l (fewer
+            than k records, fewer than l distinct values of a sensitive
+            attribute in all).
     """
     rules = rules or declaration()
     k, l, budget = _parameters(rules, k, l, budget)
