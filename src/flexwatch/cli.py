@@ -608,7 +608,8 @@ def linkage_projects() -> None:
 
 
 stats_app = typer.Typer(
-    help="Statistics: deliveries to Eurostat and UNODC, published snapshots.",
+    help="Statistics: deliveries to Eurostat and UNODC, published snapshots, "
+    "microdata releases.",
     no_args_is_help=True,
 )
 app.add_typer(stats_app, name="stats")
@@ -857,6 +858,75 @@ def _show_snapshot(snapshot: Any, csv_file: Path | None) -> None:
             errors.print(f"[red]Cannot write:[/red] {escape(str(problem))}")
             raise typer.Exit(1) from problem
         console.print(f"{escape(str(csv_file))}: {written} rows.")
+
+
+@stats_app.command("microdata")
+def stats_microdata(
+    output: Annotated[
+        Path,
+        typer.Argument(help="The file to write: .csv or .parquet.", dir_okay=False),
+    ],
+    user: Annotated[str, typer.Option(help="Whose scope the rows follow.")],
+    country: Annotated[str, typer.Option(help="The country of the cases, such as FI.")],
+    first_year: Annotated[
+        int, typer.Option("--from", help="The first year of the cases.")
+    ],
+    last_year: Annotated[int, typer.Option("--to", help="The last year of the cases.")],
+    k: Annotated[
+        int | None,
+        typer.Option(
+            "-k",
+            "--k-anonymity",
+            help="The smallest class size (default: as microdata.yaml declares).",
+        ),
+    ] = None,
+    l: Annotated[  # noqa: E741 -- the l of l-diversity
+        int | None,
+        typer.Option(
+            "-l",
+            "--l-diversity",
+            help="Distinct forms of exploitation in every class (default: as "
+            "microdata.yaml declares).",
+        ),
+    ] = None,
+) -> None:
+    """Write victim microdata that passed k-anonymity and l-diversity.
+
+    One row per victim of the country's cases in the period, among those the
+    person may see where they may run statistics: only the declared
+    quasi-identifiers (generalised and locally suppressed as needed), the
+    form of exploitation and safe columns; never an identifier, pseudonym or
+    free text. Prints the account of what was generalised and suppressed.
+    The file appears only when complete; the release is in the audit trail.
+
+    Example:
+    [bold]flexwatch stats microdata --user maria --country FI --from 2024
+    --to 2025 -k 5 -l 2 fi.parquet[/bold]
+    """
+    _django()
+    from rich.markup import escape
+
+    from flexwatch.stats import actions
+
+    person = _active_user(user)
+    try:
+        release = actions.export_microdata(
+            person,
+            output,
+            country=country,
+            first_year=first_year,
+            last_year=last_year,
+            k=k,
+            l=l,
+        )
+    except actions.MicrodataRefused as refused:
+        errors.print(f"[red]Not released:[/red] {escape(str(refused))}")
+        raise typer.Exit(2) from refused
+    except OSError as problem:
+        errors.print(f"[red]Cannot write:[/red] {escape(str(problem))}")
+        raise typer.Exit(1) from problem
+    console.print(f"{escape(str(output))}: {release.records} records.")
+    console.print(escape(release.account))
 
 
 population_app = typer.Typer(

@@ -27,4 +27,9 @@
   snapshot that later edits do not change, published by a person who may
   run statistics, audited, and read by the members of its organisation
   (pages in ``snapshot_views``).
+- ``microdata`` (pure, with ``ladders`` and ``microdata.yaml``): victim
+  microdata made k-anonymous and l-diverse by generalisation and local
+  suppression; ``microdata_rows`` builds its rows from the frames and writes
+  a release, and ``actions`` makes one for a person, rights checked and
+  audited.
 """

@@ -2,8 +2,9 @@
 
 A delivery to a statistical office carries every count, small ones only
 flagged, so it is made only by people who may run statistics and exports
-(the ``analyse`` capability) and only from what they may see. Each is
-written to the audit trail.
+(the ``analyse`` capability) and only from what they may see. So is a
+microdata release, which leaves only once it is k-anonymous and l-diverse.
+Each is written to the audit trail, with counts and never values.
 """
 
 import logging
@@ -14,15 +15,23 @@ from flexwatch.accounts import audit
 from flexwatch.accounts.models import User
 from flexwatch.accounts.scoping import scope_for
 from flexwatch.cases import export
-from flexwatch.stats import deliveries, frames
+from flexwatch.stats import deliveries, frames, microdata, microdata_rows
 
 log = logging.getLogger(__name__)
 
 WRITERS = {".csv": deliveries.write_csv, ".xlsx": deliveries.write_xlsx}
+MICRODATA_WRITERS = {
+    ".csv": microdata_rows.write_csv,
+    ".parquet": microdata_rows.write_parquet,
+}
 
 
 class DeliveryRefused(Exception):
     """The person may not make this delivery, or it cannot be made as asked."""
+
+
+class MicrodataRefused(DeliveryRefused):
+    """The person may not release microdata, or it cannot pass the check."""
 
 
 def deliver(
@@ -80,3 +89,92 @@ def deliver(
     )
     log.info("delivery %s for %s %s written to %s", layout, country, year, output)
     return result
+
+
+def export_microdata(
+    user: User,
+    output: Path,
+    *,
+    country: str,
+    first_year: int,
+    last_year: int,
+    k: int | None = None,
+    l: int | None = None,
+) -> microdata.Release:
+    """Write k-anonymous, l-diverse victim microdata to ``output``; audited.
+
+    One row per victim of the cases of ``country`` whose year lies in the
+    period, among those the person may see where they may run statistics.
+    The file's suffix chooses the format (``.csv`` or ``.parquet``); the file
+    appears only when it is complete.
+
+    Raises:
+        MicrodataRefused: the person may not run statistics, the suffix,
+            country or period is not accepted, or the rows cannot pass the
+            check (too few records, too little diversity, a bad value).
+        OSError: the file cannot be written.
+    """
+    write = MICRODATA_WRITERS.get(output.suffix.lower())
+    if write is None:
+        raise MicrodataRefused(
+            f"{output.name}: name a .csv or .parquet file; the suffix gives the format."
+        )
+    scope = scope_for(user)
+    if not export.may_export(scope):
+        raise MicrodataRefused(
+            f"{user.username} may not run statistics in any organisation."
+        )
+
+    shown = export.export_scope(scope)
+    try:
+        rows, left_out = microdata_rows.victim_rows(
+            frames.victims(shown),
+            frames.regions(shown),
+            frames.assistance(shown),
+            country=country,
+            first_year=first_year,
+            last_year=last_year,
+        )
+        release = microdata.anonymise(
+            rows, country=country, first_year=first_year, last_year=last_year, k=k, l=l
+        )
+    except microdata.MicrodataError as problem:
+        raise MicrodataRefused(str(problem)) from problem
+    write(release, output)
+
+    audit.record(
+        "microdata_exported",
+        actor_id=user.pk,
+        detail=_counts(release, country, (first_year, last_year), left_out, output),
+    )
+    log.info(
+        "microdata for %s %s-%s written to %s", country, first_year, last_year, output
+    )
+    return release
+
+
+def _counts(
+    release: microdata.Release,
+    country: str,
+    period: tuple[int, int],
+    left_out: dict[str, int],
+    output: Path,
+) -> dict[str, object]:
+    """What the audit trail keeps of a release: parameters and counts only."""
+    return {
+        "country": country,
+        "from": period[0],
+        "to": period[1],
+        "k": release.k,
+        "l": release.l,
+        "records": release.records,
+        "classes": release.classes,
+        "smallest_class": release.smallest_class,
+        "least_diversity": release.least_diversity,
+        "levels": dict(release.levels),
+        "suppressed_values": {q: dict(r) for q, r in release.suppressed_values.items()},
+        "suppressed_records": dict(release.suppressed_records),
+        "left_out": left_out,
+        "information_loss": round(release.information_loss, 4),
+        "file": output.name,
+    }

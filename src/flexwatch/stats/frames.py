@@ -119,6 +119,12 @@ CASES: dict[str, tuple[pl.DataType, str]] = {
     "continuum": (pl.String(), "continuum"),
     "is_synthetic": (pl.Boolean(), "is_synthetic"),
 }
+# The regions frame: a case and its NUTS region, for microdata releases.
+REGIONS: dict[str, tuple[pl.DataType, str]] = {
+    "case_id": (pl.Int64(), "id"),
+    "owner_id": (pl.Int64(), "owner_id"),
+    "region": (pl.String(), "region"),
+}
 
 # Case fields a sharing grant may leave out; person fields go with the part.
 _CASE_FIELDS = (
@@ -279,6 +285,33 @@ def cases(who: User | Actor | Scope) -> pl.DataFrame:
     frame = frame.with_columns(shared.alias("observations_shared"))
 
     log.info("Read %d cases", frame.height)
+    return frame
+
+
+def regions(who: User | Actor | Scope) -> pl.DataFrame:
+    """Every case ``who`` may see and its NUTS region, one row each.
+
+    Read apart from the victims frame, which the tables share, because only
+    a microdata release places a victim below the country.
+
+    Args:
+        who: a user, an actor or a scope already loaded.
+
+    Returns:
+        A frame with the columns of ``REGIONS``; the region is null when it
+        was left blank or a sharing grant leaves it out.
+    """
+    scope = _scope_of(who)
+    rows = (
+        scope.visible(Case.objects.all())
+        .order_by("id")
+        .values_list(*(path for _, path in REGIONS.values()))
+    )
+    frame = _read(rows, REGIONS)
+    frame = frame.with_columns(pl.col("region").replace("", None))
+    frame = _blank(frame, _accesses(scope), {"region": "region"})
+
+    log.info("Read the regions of %d cases", frame.height)
     return frame
 
 
