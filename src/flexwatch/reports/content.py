@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "Frames",
+    "Rate",
     "Report",
     "Request",
     "Section",
@@ -182,9 +183,10 @@ def _charts(
     gettext: Gettext,
 ) -> list[dict[str, Any]]:
     specs = []
-    if rates:
+    if any(rate.victims for rate in rates):
         specs.append(_trend(rates, request, gettext))
-    specs += [_bars(table, request, gettext) for table in tables if table.chart]
+    drawn = (_bars(table, request, gettext) for table in tables if table.chart)
+    specs += [spec for spec in drawn if spec is not None]
     return specs
 
 
@@ -209,17 +211,24 @@ def _trend(rates: Sequence[Rate], request: Request, gettext: Gettext) -> dict[st
     )
 
 
-def _bars(table: Shown, request: Request, gettext: Gettext) -> dict[str, Any]:
-    frame = table.frame()
+def _bars(table: Shown, request: Request, gettext: Gettext) -> dict[str, Any] | None:
+    """A bar per row; by country in a comparison, the period's total otherwise.
+
+    None when nothing in it is published: a chart of suppressed bars only
+    tells the reader nothing the table does not.
+    """
+    by_year = table.columns_by == "year"
+    frame = _totals_frame(table) if by_year else table.frame()
+    if frame["value"].fill_null(0).sum() == 0:
+        return None
+
     codes = [row.code for row in table.rows]
-    names = {
-        table.rows_by: labels.labels(table.rows_by, codes, request.language, gettext)
-    }
-    series = table.columns_by if len(table.columns) > 1 else None
+    language = request.language
+    names = {table.rows_by: labels.labels(table.rows_by, codes, language, gettext)}
+    series = None if by_year or len(table.columns) < 2 else table.columns_by
     if series:
-        names[series] = labels.labels(
-            series, list(table.columns), request.language, gettext
-        )
+        names[series] = labels.labels(series, list(table.columns), language, gettext)
+    longest = max(len(name) for name in names[table.rows_by].values())
     return charts.bars(
         frame,
         category=table.rows_by,
@@ -229,6 +238,15 @@ def _bars(table: Shown, request: Request, gettext: Gettext) -> dict[str, Any]:
         labels=names,
         value_title=gettext("Count"),
         suppressed_text=gettext("suppressed"),
-        horizontal=len(codes) > 5,
+        horizontal=len(codes) > 4 or longest > 14,
         order=codes,
+    )
+
+
+def _totals_frame(table: Shown) -> pl.DataFrame:
+    """Each row's published total over the period."""
+    return pl.DataFrame(
+        [(row.code, row.total) for row in table.rows],
+        schema={table.rows_by: pl.String, "value": pl.Int64},
+        orient="row",
     )

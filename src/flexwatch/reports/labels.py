@@ -121,3 +121,25 @@ def _indicator_label(code: str, language: str) -> str:
     except ValueError:
         return code
     return translated(found.labels, language)
+
+
+def dimension_title(dimension: str, gettext: Gettext) -> str:
+    """What the codes of ``dimension`` are, as a table's corner names them."""
+    titles = {
+        "year": gettext("Year"),
+        "country": gettext("Country"),
+        "sex": gettext("Sex"),
+        "age_category": gettext("Age"),
+        "citizenship_group": gettext("Citizenship"),
+        "sector": gettext("Sector"),
+        "form": gettext("Form of exploitation"),
+        "source_kind": gettext("Kind of source"),
+        "continuum": gettext("Level of the continuum"),
+        "indicator": gettext("Indicator"),
+        "identification": gettext("Identification"),
+        "treatment": gettext("Treatment of the case"),
+        "assistance": gettext("Assistance"),
+        "step": gettext("Furthest step reached"),
+        "status": gettext("Status"),
+    }
+    return titles.get(dimension, dimension)
