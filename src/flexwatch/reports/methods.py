@@ -8,7 +8,7 @@ population release gives the rates, and what disclosure control suppressed
 in each table.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flexwatch import vocab
@@ -89,18 +89,8 @@ def _definitions(report: Report, gettext: Gettext) -> list[Source]:
     ]
     reading = offences()
     provisions = [
-        gettext("%(category)s: %(provisions)s")
-        % {
-            "category": labels.label("treatment", category, language, gettext),
-            "provisions": ", ".join(
-                sorted(
-                    p
-                    for p, c in reading.categories.items()
-                    if c == category and p.split()[0] in report.request.countries
-                )
-            )
-            or "\u2013",
-        }
+        f"{labels.label('treatment', category, language, gettext)}: "
+        f"{_provisions(reading.categories, category, report.request.countries)}"
         for category in CATEGORIES
     ]
     return [
@@ -116,6 +106,17 @@ def _definitions(report: Report, gettext: Gettext) -> list[Source]:
             reading.source,
         ),
     ]
+
+
+def _provisions(
+    categories: Mapping[str, str], category: str, countries: Sequence[str]
+) -> str:
+    """The provisions of ``countries`` in ``category``; a dash for none."""
+    # A provision is written with its country's code first, as "FI RL 25:3".
+    chosen = [
+        p for p, c in categories.items() if c == category and p.split()[0] in countries
+    ]
+    return ", ".join(sorted(chosen)) or "\u2013"
 
 
 def _frameworks(report: Report, gettext: Gettext) -> list[Source]:
