@@ -146,3 +146,20 @@ def test_a_bad_request_is_refused_by_name(frames, denominators, change, message)
 
     with pytest.raises(sections.RequestError, match=message):
         content.report(frames, content.Request(**values), denominators)
+
+
+def test_the_limits_count_those_left_out_in_the_period_only(frames, denominators):
+    request = content.Request(("FI",), 2024, 2025, threshold=THRESHOLD)
+    victims = frames.victims
+    undecided = victims.filter(
+        (victims["country"] == "FI")
+        & victims["identification"].is_null()
+        & victims["registered_on"].dt.year().is_between(2024, 2025)
+    ).height
+    assert undecided >= THRESHOLD
+
+    report = content.report(frames, request, denominators)
+
+    limits = next(s for s in report.sections if s.key == "limits")
+    sentence = next(n for n in limits.notes if "no identification decision" in n)
+    assert f"({undecided})" in sentence

@@ -120,7 +120,18 @@ def _indicator_label(code: str, language: str) -> str:
         found = frameworks.catalogue().indicator(code)
     except ValueError:
         return code
-    return translated(found.labels, language)
+    label = translated(found.labels, language)
+    framework = frameworks.catalogue().framework(found.framework_id)
+    namesakes = [
+        i for i in framework.indicators if translated(i.labels, language) == label
+    ]
+    if len(namesakes) < 2:
+        return label
+    # The same words in two dimensions (a threat at recruitment and at
+    # destination) read as one row twice unless the dimension is named.
+    (dimension,) = [d for d in framework.dimensions if d.id == found.dimension_id]
+    short = translated(dimension.names, language).split(" (")[0]
+    return f"{label} ({short})"
 
 
 def dimension_title(dimension: str, gettext: Gettext) -> str:

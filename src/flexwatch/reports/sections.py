@@ -416,8 +416,11 @@ def _victims(frames: Frames, request: Request, gettext: Gettext) -> Plan:
 
 
 def _registered(frames: Frames, request: Request, rows: str) -> tables.VictimCounts:
+    # Only the period's victims, so that those left out (named in the
+    # limits) are counted over the same years as the tables.
+    year = pl.col(tables.BASES[request.date_basis]).dt.year()
     return tables.registered_victims(
-        frames.victims,
+        frames.victims.filter(year.is_between(request.first, request.last)),
         date_basis=request.date_basis,
         by=(*request.by_country, "year", rows),
         include_synthetic=request.include_synthetic,
@@ -711,13 +714,18 @@ def _suspects(frames: Frames, request: Request, gettext: Gettext) -> Draft | Non
         variable_name="step",
         value_name="persons",
     )
-    title = gettext("Suspects by sex and the furthest step reached")
     if request.comparative:
         views: tuple[View, ...] = (
-            View("step", "country", title, chart=True),
+            View(
+                "step",
+                "country",
+                gettext("Suspects by the furthest step reached"),
+                chart=True,
+            ),
             View("sex", "country", gettext("Suspects by sex")),
         )
     else:
+        title = gettext("Suspects by sex and the furthest step reached")
         views = (View("sex", "step", title, chart=True),)
     found = _draft(
         steps,
