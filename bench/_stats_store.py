@@ -41,6 +41,18 @@ def main() -> None:
 
 def fill_and_read(cases: int, seed: int) -> dict[str, Any]:
     """Fill the database with ``cases`` cases and read the frames back, timed."""
+    written, owners, fill_s = fill(cases, seed)
+    seconds, rows = _read(written, owners)
+    return {"fill_s": round(fill_s, 1), "read_s": seconds, "rows": rows}
+
+
+def fill(cases: int, seed: int) -> tuple[Any, tuple[int, ...], float]:
+    """Migrate the database and write ``cases`` synthetic cases to it.
+
+    Returns:
+        The frames written, the organisation of each country and the
+        seconds the writing took.
+    """
     from django.core.management import call_command
 
     from bench._stats_rows import COUNTRIES, synthetic
@@ -53,9 +65,7 @@ def fill_and_read(cases: int, seed: int) -> dict[str, Any]:
     _write(written)
     fill_s = time.perf_counter() - started
     log.info("Wrote %d cases in %.1f s", cases, fill_s)
-
-    seconds, rows = _read(written, owners)
-    return {"fill_s": round(fill_s, 1), "read_s": seconds, "rows": rows}
+    return written, owners, fill_s
 
 
 def _organisations(countries: tuple[str, ...]) -> tuple[int, ...]:

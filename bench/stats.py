@@ -24,9 +24,8 @@ chooses among them):
   ``FLEXWATCH_BENCH_STATS_BUDGET`` seconds; the larger sizes are then not
   tried.
 
-The full national report as PDF on 100,000 cases, the benchmark's third
-figure in the issue, belongs here as a fourth part once the report builder
-has landed.
+The full national report as PDF on 100,000 cases, the issue's third
+figure, is ``bench.report``.
 """
 
 import json
