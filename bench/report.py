@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import Figure, figure, options
+from bench.options import BenchmarkError
 from bench.stats import _in_process
 
 log = logging.getLogger("bench.report")
@@ -45,6 +46,7 @@ SEED = 2026
 GOAL_S = 60.0
 # The steps the report's own time adds up: the charts are drawn in the HTML.
 REPORT_STEPS = ("read_frames", "count_and_protect", "html", "pdf")
+LANGUAGES = ("en", "fi", "et", "pl")
 _TIMEOUT_S = 3600.0
 
 
@@ -61,13 +63,36 @@ class Settings:
     @classmethod
     def read(cls) -> "Settings":
         """The settings, each refused with a clear message when bad."""
-        return cls(
+        read = cls(
             cases=options.count("FLEXWATCH_BENCH_REPORT_CASES", 100_000),
             country=options.text("FLEXWATCH_BENCH_REPORT_COUNTRY", "FI"),
             first=options.count("FLEXWATCH_BENCH_REPORT_FROM", 2021),
             last=options.count("FLEXWATCH_BENCH_REPORT_TO", 2025),
             lang=options.text("FLEXWATCH_BENCH_REPORT_LANG", "fi"),
         )
+        read.check()
+        return read
+
+    def check(self) -> None:
+        """Refuse a country, language or period the report cannot have."""
+        # Imported here: it reads the package's vocabularies when imported.
+        from bench._stats_rows import COUNTRIES
+
+        if self.country not in COUNTRIES:
+            raise BenchmarkError(
+                f"FLEXWATCH_BENCH_REPORT_COUNTRY={self.country!r}: the synthetic"
+                f" cases are of {', '.join(COUNTRIES)}; choose one of them."
+            )
+        if self.lang not in LANGUAGES:
+            raise BenchmarkError(
+                f"FLEXWATCH_BENCH_REPORT_LANG={self.lang!r}: choose one of"
+                f" {', '.join(LANGUAGES)}."
+            )
+        if self.first > self.last:
+            raise BenchmarkError(
+                f"FLEXWATCH_BENCH_REPORT_FROM={self.first} comes after"
+                f" FLEXWATCH_BENCH_REPORT_TO={self.last}."
+            )
 
 
 def run() -> list[Figure]:
