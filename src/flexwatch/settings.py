@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "flexwatch.linkage",
     "flexwatch.ingest",
     "flexwatch.stats",
+    "flexwatch.reports",
 ]
 
 MIDDLEWARE = [

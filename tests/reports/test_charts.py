@@ -100,3 +100,38 @@ def test_a_missing_column_is_named() -> None:
         charts.bars(
             pl.DataFrame({"victims": [1]}), category="sector", value="victims", title=""
         )
+
+
+def test_series_keep_the_order_they_come_in() -> None:
+    frame = pl.DataFrame(
+        {"step": ["a", "a"], "country": ["PL", "FI"], "cases": [30, 20]}
+    )
+
+    svg = charts.svg(
+        charts.bars(frame, category="step", value="cases", series="country", title="")
+    )
+
+    assert svg.index(">PL<") < svg.index(">FI<")
+
+
+def test_a_suppressed_part_is_marked_past_the_published_parts() -> None:
+    frame = pl.DataFrame(
+        {"step": ["b", "b"], "country": ["PL", "FI"], "cases": [None, 12]}
+    )
+
+    svg = charts.svg(
+        charts.bars(
+            frame,
+            category="step",
+            value="cases",
+            series="country",
+            title="",
+            horizontal=True,
+        )
+    )
+
+    bar = r'aria-roledescription="bar" d="M0,[\d.]+h([\d.]+)v'
+    mark = r'translate\(([\d.]+),[\d.]+\)"[^>]*>suppressed<'
+    (bar_end,) = (float(width) for width in re.findall(bar, svg))
+    (mark_x,) = (float(x) for x in re.findall(mark, svg))
+    assert mark_x > bar_end

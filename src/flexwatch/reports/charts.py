@@ -31,10 +31,21 @@ CATEGORY = "category"
 SERIES = "series"
 VALUE = "value"
 YEAR = "year"
+RANK = "rank"
 
+# Sizes in CSS pixels: the PDF prints a chart at its own size (96 px to the
+# inch), so its labels come out at the same 7.5 pt in every chart.
 WIDTH = 440
+# Horizontal bars leave room for long labels (sector names) within the page.
+ACROSS_WIDTH = 330
+LABEL_LIMIT = 260
 GREY = "#555555"
-BAR_HEIGHT = 260
+BAR_HEIGHT = 220
+TREND_HEIGHT = 180
+BAR_STEP = 22
+# About the width of a character of a 10 px axis label, to tell whether a
+# category's name fits under its bar.
+CHARACTER = 6
 
 Labels = Mapping[str, Mapping[str, str]]
 
@@ -84,7 +95,12 @@ def bars(
     across: alt.X | alt.Y = alt.Y(f"{VALUE}:Q", title=value_title)
     if horizontal:
         along, across = (
-            alt.Y(f"{CATEGORY}:N", sort=sort, title=None),
+            alt.Y(
+                f"{CATEGORY}:N",
+                sort=sort,
+                title=None,
+                axis=alt.Axis(labelLimit=LABEL_LIMIT),
+            ),
             alt.X(f"{VALUE}:Q", title=value_title),
         )
 
@@ -93,7 +109,7 @@ def bars(
         "tooltip": _tooltip(series is not None, category_title, value_title)
     }
     if series is not None:
-        encoding["color"] = alt.Color(f"{SERIES}:N", title=None)
+        encoding |= _series_encoding(frame, series, labels, rows)
     drawn = base.transform_filter(f"datum.{VALUE} != null").mark_bar()
     drawn = drawn.encode(along, across, **encoding)
 
@@ -131,7 +147,9 @@ def trend(
         "tooltip": [alt.Tooltip(f"{YEAR}:O"), alt.Tooltip(f"{VALUE}:Q")],
     }
     if series is not None:
-        encoding["color"] = alt.Color(f"{SERIES}:N", title=None)
+        encoding["color"] = alt.Color(
+            f"{SERIES}:N", title=None, sort=_label_order(frame, series, labels, None)
+        )
         encoding["tooltip"].insert(0, alt.Tooltip(f"{SERIES}:N"))
     lines = base.mark_line(point=True).encode(**encoding)
 
@@ -141,7 +159,7 @@ def trend(
         .mark_text(baseline="bottom", dy=-2, fontStyle="italic", color=GREY)
         .encode(x=alt.X(f"{YEAR}:O"), y=alt.datum(0), text=alt.value(suppressed_text))
     )
-    return _finished(alt.layer(lines, marker), title, False, 0)
+    return _finished(alt.layer(lines, marker), title, False, 0, TREND_HEIGHT)
 
 
 def svg(spec: Mapping[str, Any], lang: str = "en") -> str:
@@ -203,10 +221,31 @@ def _label_order(
     return [names.get(str(code), str(code)) for code in order]
 
 
+def _series_encoding(
+    frame: pl.DataFrame,
+    series: str,
+    labels: Labels | None,
+    rows: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Colours, legend and stacking in the order the series first occur.
+
+    The tables' columns (countries in the order asked, steps of proceedings
+    in their order) are the order a reader expects, not the alphabet's.
+    """
+    order = _label_order(frame, series, labels, None)
+    for row in rows:
+        row[RANK] = order.index(row[SERIES])
+    return {
+        "color": alt.Color(f"{SERIES}:N", title=None, sort=order),
+        "order": alt.Order(f"{RANK}:Q"),
+    }
+
+
 def _slanted(names: list[str]) -> alt.Axis:
-    """Short names stand upright under their bars; long ones lean."""
+    """Names that fit under their bars stand upright; longer ones lean."""
     longest = max((len(name) for name in names), default=0)
-    return alt.Axis(labelAngle=0 if longest <= 10 else -35, labelLimit=180)
+    fits = longest * CHARACTER <= WIDTH / max(len(names), 1)
+    return alt.Axis(labelAngle=0 if fits else -35, labelLimit=180)
 
 
 def _tooltip(with_series: bool, category: str, value: str) -> list[alt.Tooltip]:
@@ -220,25 +259,42 @@ def _tooltip(with_series: bool, category: str, value: str) -> list[alt.Tooltip]:
 def _suppressed_marker(
     base: alt.Chart, text: str, horizontal: bool, sort: list[str]
 ) -> alt.Chart:
-    """One mark per category holding a suppressed count, beside its axis."""
-    marked = base.transform_filter(f"datum.{VALUE} == null").transform_aggregate(
-        groupby=[CATEGORY]
+    """One mark per category holding a suppressed count, past its bar.
+
+    The mark stands at the end of what is drawn of the category (zero when
+    nothing is), so it never covers a published part of a stacked bar.
+    """
+    marked = (
+        base.transform_aggregate(
+            shown=f"sum({VALUE})", hidden=f"missing({VALUE})", groupby=[CATEGORY]
+        )
+        .transform_filter("datum.hidden > 0")
+        # Vega sums nothing to undefined, where the axis needs a zero.
+        .transform_calculate(drawn="datum.shown || 0")
     )
     if horizontal:
         beside = marked.mark_text(align="left", dx=3, fontStyle="italic", color=GREY)
         return beside.encode(
-            alt.Y(f"{CATEGORY}:N", sort=sort), alt.X(datum=0), text=alt.value(text)
+            alt.Y(f"{CATEGORY}:N", sort=sort), alt.X("drawn:Q"), text=alt.value(text)
         )
     above = marked.mark_text(baseline="bottom", dy=-2, fontStyle="italic", color=GREY)
     return above.encode(
-        alt.X(f"{CATEGORY}:N", sort=sort), alt.Y(datum=0), text=alt.value(text)
+        alt.X(f"{CATEGORY}:N", sort=sort), alt.Y("drawn:Q"), text=alt.value(text)
     )
 
 
 def _finished(
-    chart: alt.LayerChart | alt.FacetChart, title: str, horizontal: bool, bars: int
+    chart: alt.LayerChart | alt.FacetChart,
+    title: str,
+    horizontal: bool,
+    bars: int,
+    height: int = BAR_HEIGHT,
 ) -> dict[str, Any]:
-    height = max(BAR_HEIGHT, 22 * bars) if horizontal else BAR_HEIGHT
-    sized = chart.properties(title=title, width=WIDTH, height=height)
+    width = WIDTH
+    if horizontal:
+        # A bar's thickness, not the chart's, stays the same: two bars make
+        # a short chart and thirty a tall one.
+        width, height = ACROSS_WIDTH, BAR_STEP * max(bars, 3)
+    sized = chart.properties(title=title, width=width, height=height)
     styled = sized.configure_view(stroke=None).configure_axis(gridColor="#e4e4e4")
     return styled.configure_title(anchor="start", fontSize=13).to_dict()
