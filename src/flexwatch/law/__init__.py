@@ -11,9 +11,10 @@ the format::
 """
 
 from functools import cache
+from importlib import resources
 
-from flexwatch.law.loader import load_book, package_files
-from flexwatch.law.model import LawBook, LawDataError, UnknownProvision
+from flexwatch.law.loader import load_book, package_files, parse_comparisons
+from flexwatch.law.model import Comparisons, LawBook, LawDataError, UnknownProvision
 
 
 @cache
@@ -26,4 +27,24 @@ def book() -> LawBook:
     return load_book(package_files())
 
 
-__all__ = ["LawBook", "LawDataError", "UnknownProvision", "book", "load_book"]
+@cache
+def comparisons() -> Comparisons:
+    """The default comparison of ``comparisons.yaml``, checked against ``book``.
+
+    Raises:
+        LawDataError: the file is malformed, naming the file and line.
+    """
+    name = "comparisons.yaml"
+    text = resources.files("flexwatch.law").joinpath(name).read_text("utf-8")
+    return parse_comparisons(name, text, book())
+
+
+__all__ = [
+    "Comparisons",
+    "LawBook",
+    "LawDataError",
+    "UnknownProvision",
+    "book",
+    "comparisons",
+    "load_book",
+]

@@ -29,6 +29,7 @@ from flexwatch.law.model import (
     Aggravating,
     Amendment,
     ChildRule,
+    Comparisons,
     Consent,
     Elements,
     LawBook,
@@ -480,6 +481,43 @@ def _check_references(book: LawBook, texts: Mapping[str, str]) -> None:
                     f"{VOCABULARY_FILE}: {group} {term.code} cites "
                     f"{', '.join(unknown)}, which no provision file defines."
                 )
+
+
+# The default comparison
+
+
+def parse_comparisons(name: str, text: str, book: LawBook) -> Comparisons:
+    """Read the default comparison and check its ids against ``book``.
+
+    Raises:
+        LawDataError: a key is missing or an id is not a provision,
+            naming the file and line.
+    """
+    data = read(name, text)
+    place = Place(name, data.line)
+    _known_keys(data, ("version", "source", "baseline", "beside", "countries"), place)
+    known = {p.id for p in book.provisions}
+
+    countries = _mapping(data.get("countries"), place.at(data, "countries"))
+    return Comparisons(
+        baseline=_choice(
+            data.get("baseline"), known, place.at(data, "baseline"), "provision"
+        ),
+        beside=_ids(data.get("beside"), place.at(data, "beside"), known),
+        countries={
+            country: _ids(ids, place.at(countries, country), known)
+            for country, ids in countries.items()
+        },
+    )
+
+
+def _ids(value: Any, place: Place, known: set[str]) -> tuple[str, ...]:
+    if not isinstance(value, LinedList):
+        raise place.refuse(f"expected a list of provision ids, found {value!r}.")
+    return tuple(
+        _choice(item, known, place.at(value, n), "provision")
+        for n, item in enumerate(value)
+    )
 
 
 # Checks of single values

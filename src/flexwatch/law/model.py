@@ -259,3 +259,13 @@ class LawBook:
     def of_country(self, country: str) -> tuple[Provision, ...]:
         """The provisions of one jurisdiction, in the files' order."""
         return tuple(p for p in self.provisions if p.country == country)
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    """The default comparison: the baseline, the instruments shown beside it,
+    and each country's trafficking offence as the provisions read together."""
+
+    baseline: str
+    beside: tuple[str, ...]
+    countries: Mapping[str, tuple[str, ...]]
