@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "flexwatch.cases",
     "flexwatch.linkage",
     "flexwatch.ingest",
+    "flexwatch.law",
 ]
 
 MIDDLEWARE = [

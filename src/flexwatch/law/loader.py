@@ -31,6 +31,7 @@ from flexwatch.law.model import (
     ChildRule,
     Comparisons,
     Consent,
+    Crosswalk,
     Elements,
     LawBook,
     LawDataError,
@@ -517,6 +518,43 @@ def _ids(value: Any, place: Place, known: set[str]) -> tuple[str, ...]:
     return tuple(
         _choice(item, known, place.at(value, n), "provision")
         for n, item in enumerate(value)
+    )
+
+
+# The crosswalk from the screening to legal elements
+
+
+def parse_crosswalk(
+    name: str, text: str, vocabulary: Vocabulary, assessment_ids: Iterable[str]
+) -> Crosswalk:
+    """Read the crosswalk and check both sides of every link.
+
+    Args:
+        assessment_ids: the ids a link may start from (the assessment's
+            frameworks without stages).
+
+    Raises:
+        LawDataError: an id or code is unknown, naming the file and line.
+    """
+    data = read(name, text)
+    place = Place(name, data.line)
+    _known_keys(data, ("version", "source", "links"), place)
+    known = tuple(assessment_ids)
+    groups = {code: g for g in GROUPS for code in vocabulary.codes(g)}
+
+    links = {}
+    entries = _mapping(data.get("links"), place.at(data, "links"))
+    for source, targets in entries.items():
+        at = place.at(entries, source)
+        _choice(source, known, at, "assessment id")
+        codes = _texts(targets, at)
+        for n, code in enumerate(codes):
+            _choice(code, groups, at.at(targets, n), "legal element")
+        links[source] = tuple((groups[code], code) for code in codes)
+    return Crosswalk(
+        version=_text(data.get("version"), place.at(data, "version")),
+        source=_text(data.get("source"), place.at(data, "source")),
+        links=links,
     )
 
 

@@ -269,3 +269,31 @@ class Comparisons:
     baseline: str
     beside: tuple[str, ...]
     countries: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """Which legal elements an assessment id is evidence of.
+
+    Attributes:
+        links: each assessment id and the (group, code) pairs it reaches.
+        reachable: every code some id reaches; the rest must be established
+            from the case file.
+    """
+
+    version: str
+    source: str
+    links: Mapping[str, tuple[tuple[str, str], ...]]
+
+    @property
+    def reachable(self) -> Elements:
+        """Every legal element that some screening id is evidence of."""
+        return self.evidence(self.links)
+
+    def evidence(self, observed: Iterable[str]) -> Elements:
+        """The legal elements that the observed assessment ids are evidence of."""
+        found: dict[str, set[str]] = {group: set() for group in GROUPS}
+        for assessment_id in observed:
+            for group, code in self.links.get(assessment_id, ()):
+                found[group].add(code)
+        return Elements(**{g: frozenset(c) for g, c in found.items()})
