@@ -1,0 +1,20 @@
+"""Words the pages put on the law's codes, in the reader's language.
+
+The codes themselves come from the pure modules; only their labels are
+Django's, so they are translated with the rest of the pages.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from flexwatch.law.applicability import AGGRAVATING
+
+GROUPS = {
+    "act": _("Act"),
+    "means": _("Means"),
+    "purpose": _("Purpose"),
+    AGGRAVATING: _("Aggravating circumstance"),
+}
+POPULATIONS = {
+    "adult": _("adult victim"),
+    "child": _("child victim"),
+}
