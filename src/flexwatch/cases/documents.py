@@ -13,7 +13,7 @@ from flexwatch import vocab
 from flexwatch.accounts.scoping import Access
 from flexwatch.cases import screening
 from flexwatch.cases.models import Case, Person
-from flexwatch.law import casework, labels
+from flexwatch.law import casework, labels, store
 
 CASE_FIELDS = (
     "country",
@@ -186,6 +186,7 @@ def legislation_for(
         document["observations"],
         document["persons"],
         language,
+        store.current_book(),
     )
     for match in found["matches"]:
         for part in (*match["met"], *match["missing"]):

@@ -19,6 +19,7 @@ from flexwatch import law
 from flexwatch.assessment import frameworks
 from flexwatch.cases import screening
 from flexwatch.law.applicability import Match, applicable, populations
+from flexwatch.law.model import LawBook
 
 
 def period(
@@ -42,12 +43,15 @@ def matches(
     year: int | None,
     observations: Iterable[Mapping[str, Any]],
     persons: Iterable[Mapping[str, Any]],
+    book: LawBook | None = None,
 ) -> list[Match]:
     """The offence versions of the case's country weighed against the case.
 
     Args:
         observations: each with ``indicator`` and ``status``.
         persons: each with ``role``, ``age_min`` and ``age_max``.
+        book: the law to weigh against; the package's files when None (the
+            pages pass the book with the added versions).
 
     Returns:
         Ranked matches (``applicability.applicable``); empty when the case
@@ -59,7 +63,7 @@ def matches(
     seen = screening.seen(observations, persons)
     observed = frameworks.crosswalk().expand(seen.observed)
     return applicable(
-        law.book(),
+        book or law.book(),
         law.crosswalk(),
         country,
         days,
@@ -76,6 +80,7 @@ def report(
     observations: Iterable[Mapping[str, Any]],
     persons: Iterable[Mapping[str, Any]],
     language: str = "en",
+    book: LawBook | None = None,
 ) -> dict[str, Any]:
     """Everything the case page shows of the law applied to the case.
 
@@ -86,8 +91,9 @@ def report(
         elements met, missing and to be established, labelled in
         ``language``.
     """
-    found = matches(country, began, ended, year, observations, persons)
-    vocabulary = law.book().vocabulary
+    book = book or law.book()
+    found = matches(country, began, ended, year, observations, persons, book)
+    vocabulary = book.vocabulary
 
     def labelled(by_group: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
         return [
@@ -100,7 +106,7 @@ def report(
 
     return {
         "period": period(began, ended, year),
-        "covered": bool(law.book().of_country(country)),
+        "covered": bool(book.of_country(country)),
         "crosswalk": law.crosswalk().version,
         "matches": [
             {
