@@ -21,6 +21,7 @@ urlpatterns = [
     path("sources/", include("flexwatch.sources.urls")),
     path("cases/", include("flexwatch.cases.urls")),
     path("jobs/", include("flexwatch.jobs.urls")),
+    path("law/", include("flexwatch.law.urls")),
     path("imports/", include("flexwatch.ingest.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -28,6 +28,7 @@ def test_the_case_page_shows_the_offences_met_as_decision_support(ws, signed_in)
     assert (first["id"], first["complete"]) == ("FI-RL-25-3", True)
     assert "Chapter 25, section 3: Trafficking in human beings" in page
     assert "every element shown" in page
+    assert 'href="/law/FI-RL-25-3/"' in page
 
 
 def test_a_case_missing_the_means_shows_them_missing(ws, signed_in):
