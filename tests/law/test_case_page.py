@@ -28,6 +28,7 @@ def test_the_case_page_shows_the_offences_met_as_decision_support(ws, signed_in)
     assert (first["id"], first["complete"]) == ("FI-RL-25-3", True)
     assert "Chapter 25, section 3: Trafficking in human beings" in page
     assert "every element shown" in page
+    assert "Exploitation from 04/01/2022 to 02/15/2023" in page
     assert 'href="/law/FI-RL-25-3/"' in page
 
 

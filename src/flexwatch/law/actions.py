@@ -22,8 +22,7 @@ def add_version(user: User, name: str, text: str) -> AddedVersion:
     """Check an added version against the law as it stands, keep it, audit it.
 
     Only people who may run statistics somewhere (analysts and admins) add
-    versions: the law is shared by every organisation. The check and the row
-    are one transaction, so two additions cannot both extend the same day.
+    versions: the law is shared by every organisation.
 
     Raises:
         AdditionRefused: the person may not add versions.
@@ -56,5 +55,9 @@ def add_version(user: User, name: str, text: str) -> AddedVersion:
                 "file": name,
             },
         )
+        # The audit entry holds the trail's lock until commit, so additions
+        # queue here; checking again under it refuses the second of two
+        # additions made at once to the same provision.
+        store.current_book()
     log.info("version of %s from %s added by %s", row.provision, row.start, user)
     return row

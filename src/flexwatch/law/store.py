@@ -22,11 +22,13 @@ def current_book() -> LawBook:
     """
     rows = list(AddedVersion.objects.order_by("pk").values_list("pk", "added_at"))
     key = tuple((pk, at.isoformat()) for pk, at in rows)
-    if key not in _built:
+    found = _built.get(key)
+    if found is None:
+        found = _layer_rows()
         _built.clear()
-        _built[key] = _layer_rows()
+        _built[key] = found
         log.debug("Layered %d added versions over the provisions", len(rows))
-    return _built[key]
+    return found
 
 
 def _layer_rows() -> LawBook:
