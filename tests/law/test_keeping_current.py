@@ -172,3 +172,18 @@ def test_the_admin_shows_the_history_and_cannot_change_it(ws, tmp_path, client):
     assert add.status_code == 403
     assert delete.status_code == 403
     assert AddedVersion.objects.filter(pk=row.pk).exists()
+
+
+def test_an_unknown_user_is_refused_before_the_file_is_read(db, tmp_path):
+    result = _add(tmp_path / "missing.yaml", user="nobody")
+
+    assert result.exit_code == 2
+    assert "No active user 'nobody'" in result.output
+
+
+def test_a_file_that_cannot_be_read_adds_nothing(ws, tmp_path):
+    result = _add(tmp_path / "missing.yaml")
+
+    assert result.exit_code == 1
+    assert "Nothing added" in result.output and "missing.yaml" in result.output
+    assert not AddedVersion.objects.exists()

@@ -96,10 +96,15 @@ def report(
     vocabulary = book.vocabulary
 
     def labelled(by_group: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+        # In the vocabulary's order, as the legislation pages list them.
         return [
             {
                 "group": group,
-                "codes": [vocabulary.label(group, c, language) for c in codes],
+                "codes": [
+                    vocabulary.label(group, c, language)
+                    for c in vocabulary.codes(group)
+                    if c in codes
+                ],
             }
             for group, codes in by_group.items()
         ]
