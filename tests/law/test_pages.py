@@ -118,3 +118,14 @@ def test_the_pages_speak_the_reader_language(reader):
 
     text = page.content.decode()
     assert "Lainsäädäntö" in text and "Voimassa olevat säännökset" in text
+
+
+def test_without_filters_the_browser_and_comparison_read_the_law_today(reader):
+    index, matrix = reader.get("/law/"), reader.get("/law/compare/")
+
+    assert index.status_code == matrix.status_code == 200
+    assert "EE-KarS-133-old" not in {
+        e["provision"].id for e in index.context["entries"]
+    }
+    assert "FI-RL-25-3" in {e["provision"].id for e in index.context["entries"]}
+    assert matrix.context["gaps"][1]["in_force"] == ("EE-KarS-133", "EE-KarS-133-1")

@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from flexwatch import law
 from flexwatch.cases.forms import language
-from flexwatch.law import browse, labels, store
+from flexwatch.law import browse, store
 from flexwatch.law.forms import BrowseForm, DayForm, jurisdiction
 from flexwatch.law.model import UnknownProvision
 
@@ -19,7 +19,7 @@ from flexwatch.law.model import UnknownProvision
 def law_index(request: HttpRequest) -> HttpResponse:
     book = store.current_book()
     form = BrowseForm(request.GET or None, book, language())
-    context = {"form": form, "entries": [], "groups": labels.GROUPS}
+    context = {"form": form, "entries": []}
     if form.is_bound and not form.is_valid():
         return render(request, "law/index.html", context, status=400)
 
@@ -65,7 +65,6 @@ def law_compare(request: HttpRequest) -> HttpResponse:
         "day": day,
         "baseline": book.provision(law.comparisons().baseline),
         "columns": columns,
-        "groups": labels.GROUPS,
         **found,
     }
     return render(request, "law/compare.html", context)
@@ -82,6 +81,5 @@ def law_provision(request: HttpRequest, provision_id: str) -> HttpResponse:
         "provision": provision,
         "jurisdiction": jurisdiction(provision.country, language()),
         "versions": browse.history(book, provision, language()),
-        "groups": labels.GROUPS,
     }
     return render(request, "law/provision.html", context)
