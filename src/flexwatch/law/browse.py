@@ -4,7 +4,7 @@ Pure: takes the law book and returns plain dicts with the codes labelled in
 the reader's language; the views only choose the book and the language.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -98,7 +98,7 @@ def matrix(
 
 
 def _gaps(book: LawBook, found: compare.Gaps, language: str) -> dict[str, Any]:
-    def listed(by_group: dict[str, tuple[str, ...]] | Any) -> list[dict[str, Any]]:
+    def listed(by_group: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
         return [
             {"group": g, "labels": _labels(book, g, codes, language)}
             for g, codes in by_group.items()

@@ -15,19 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from flexwatch.law.loader import (
-    Place,
-    _id,
-    _kind,
-    _known_keys,
-    _mapping,
-    _sources,
-    _version,
-)
+from flexwatch.law.loader import Place, parse_added_version
 from flexwatch.law.model import LawBook, Provision, Source, Version
-from flexwatch.law.reading import read
-
-KEYS = ("kind", "provision", "version", "sources")
 
 
 @dataclass(frozen=True)
@@ -46,31 +35,9 @@ def parse_addition(name: str, text: str, book: LawBook) -> Addition:
         LawDataError: a code, date or id is wrong, or the version overlaps or
             rewrites the history; naming the file and line.
     """
-    data = read(name, text)
-    place = Place(name, data.line)
-    _known_keys(data, KEYS, place)
-    _kind(data, "version", place)
-    missing = [key for key in KEYS if key not in data]
-    if missing:
-        raise place.refuse(f"the file lacks {', '.join(missing)}.")
-
-    at = place.at(data, "provision")
-    provision_id = _id(data["provision"], at)
-    if provision_id not in {p.id for p in book.provisions}:
-        raise at.refuse(
-            f"{provision_id!r} is not a provision id; a new provision is added "
-            "to the package's files, not as a version."
-        )
-    addition = Addition(
-        provision=provision_id,
-        version=_version(
-            _mapping(data["version"], place.at(data, "version")),
-            place.at(data, "version"),
-            book.vocabulary,
-        ),
-        sources=_sources(data["sources"], place.at(data, "sources")),
-    )
-    extend(book.provision(provision_id), addition, place.at(data, "version"))
+    provision_id, version, sources, place = parse_added_version(name, text, book)
+    addition = Addition(provision_id, version, sources)
+    extend(book.provision(provision_id), addition, place)
     return addition
 
 

@@ -521,6 +521,46 @@ def _ids(value: Any, place: Place, known: set[str]) -> tuple[str, ...]:
     )
 
 
+# A version added after the files shipped
+
+
+def parse_added_version(
+    name: str, text: str, book: LawBook
+) -> tuple[str, Version, tuple[Source, ...], Place]:
+    """Read a file of ``kind: version``: a provision of ``book``, one version
+    and its sources.
+
+    Returns:
+        The provision id, the version, its sources, and the place of the
+        version for messages about how it fits the history.
+
+    Raises:
+        LawDataError: naming the file and line of the first problem.
+    """
+    data = read(name, text)
+    place = Place(name, data.line)
+    keys = ("kind", "provision", "version", "sources")
+    _known_keys(data, keys, place)
+    _kind(data, "version", place)
+    missing = [key for key in keys if key not in data]
+    if missing:
+        raise place.refuse(f"the file lacks {', '.join(missing)}.")
+
+    provision_id = _id(data["provision"], place.at(data, "provision"))
+    if provision_id not in {p.id for p in book.provisions}:
+        raise place.at(data, "provision").refuse(
+            f"{provision_id!r} is not a provision id; a new provision is added "
+            "to the package's files, not as a version."
+        )
+    at = place.at(data, "version")
+    return (
+        provision_id,
+        _version(data["version"], at, book.vocabulary),
+        _sources(data["sources"], place.at(data, "sources")),
+        at,
+    )
+
+
 # The crosswalk from the screening to legal elements
 
 
