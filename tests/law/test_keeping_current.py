@@ -187,3 +187,21 @@ def test_a_file_that_cannot_be_read_adds_nothing(ws, tmp_path):
     assert result.exit_code == 1
     assert "Nothing added" in result.output and "missing.yaml" in result.output
     assert not AddedVersion.objects.exists()
+
+
+def test_an_undated_amendment_stays_with_the_version_it_amends():
+    text = (
+        "kind: version\nprovision: EE-KarS-133\nversion:\n"
+        '  from: "2030-01-01"\n  to: null\n  change: Test.\n  status: partial\n'
+        "  elements: {act: [placing_in_exploitative_situation], means: [threat],"
+        " purpose: [begging, forced_marriage]}\n"
+        "sources:\n"
+        '  - {url: "https://example.org/x", title: "Test act", status: partial}\n'
+    )
+    addition = history.parse_addition("ee.yaml", text, law.book())
+
+    added = history.layered(law.book(), [("ee.yaml", addition)])
+
+    trafficking = added.provision("EE-KarS-133")
+    assert trafficking.uncertain_on(date(2020, 1, 1)).purpose == {"forced_marriage"}
+    assert not trafficking.uncertain_on(date(2030, 1, 1)).purpose

@@ -67,6 +67,7 @@ def extend(provision: Provision, addition: Addition, place: Place) -> Provision:
     return replace(
         provision,
         versions=(*provision.versions[:-1], closed, new),
+        undated_on=provision.undated_on or last.start,
         sources=(*provision.sources, *addition.sources),
     )
 

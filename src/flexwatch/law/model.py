@@ -200,6 +200,9 @@ class Provision:
     base: str | None = None
     definition: str | None = None
     victims: str = "any"
+    # The start of the version the undated amendments amend, once a version
+    # has been added after it (flexwatch.law.history); None: the last one.
+    undated_on: date | None = None
 
     @property
     def start(self) -> date:
@@ -220,9 +223,11 @@ class Provision:
         return tuple(v for v in self.versions if v.overlaps(start, end))
 
     def uncertain_on(self, day: date) -> Elements:
-        """Codes added by undated amendments, shown on the last version's days."""
-        last = self.versions[-1]
-        if not self.undated or not last.in_force(day):
+        """Codes added by undated amendments, shown on the days of the version
+        they amend: the last one of the files, even after a version is added."""
+        anchor = self.undated_on or self.versions[-1].start
+        version = self.version_on(day)
+        if not self.undated or version is None or version.start != anchor:
             return Elements()
         return Elements().union(a.adds for a in self.undated)
 
