@@ -200,3 +200,11 @@ def test_exploitation_spanning_the_estonian_reform_meets_both_offences():
     enslaving = found[("EE-KarS-133-old", date(2007, 3, 15), "adult")]
     trafficking = found[("EE-KarS-133", REFORM, "adult")]
     assert enslaving.complete and trafficking.complete
+
+
+def test_a_country_without_provisions_is_reported_as_not_covered():
+    found = casework.report(
+        "DE", date(2020, 1, 1), None, 2020, _seen(*FINLAND), [ADULT]
+    )
+
+    assert (found["covered"], found["matches"]) == (False, [])
