@@ -929,6 +929,49 @@ def stats_microdata(
     console.print(escape(release.account))
 
 
+law_app = typer.Typer(
+    help="Legislation: new versions of provisions.", no_args_is_help=True
+)
+app.add_typer(law_app, name="law")
+
+
+@law_app.command("add")
+def law_add(
+    file: Annotated[
+        Path,
+        typer.Argument(help="A file of kind: version (docs/law.md).", dir_okay=False),
+    ],
+    user: Annotated[str, typer.Option(help="The analyst adding the version.")],
+) -> None:
+    """Add a new version of a provision, after the one in force.
+
+    The file is checked like the provision files and against the history:
+    a version that overlaps or starts on or before the one in force is
+    refused, naming the line, and nothing is stored. A version in force until
+    further notice ends the day before the new one starts. The addition is
+    written to the audit trail.
+
+    Example: [bold]flexwatch law add fi-25-3-2027.yaml --user maria[/bold]
+    """
+    _django()
+    from rich.markup import escape
+
+    from flexwatch.law import actions
+    from flexwatch.law.model import LawDataError
+
+    person = _active_user(user)
+    try:
+        text = file.read_text(encoding="utf-8")
+        row = actions.add_version(person, file.name, text)
+    except (actions.AdditionRefused, LawDataError, OSError, UnicodeError) as problem:
+        errors.print(f"[red]Nothing added:[/red] {escape(str(problem))}")
+        raise typer.Exit(1) from problem
+    console.print(
+        f"{escape(row.provision)}: the version in force from {row.start} is "
+        "added; the addition is in the audit trail."
+    )
+
+
 population_app = typer.Typer(
     help="Population on 1 January, for rates per 100,000 inhabitants.",
     no_args_is_help=True,

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "flexwatch.ingest",
     "flexwatch.stats",
     "flexwatch.reports",
+    "flexwatch.law",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sources/", include("flexwatch.sources.urls")),
     path("cases/", include("flexwatch.cases.urls")),
     path("jobs/", include("flexwatch.jobs.urls")),
+    path("law/", include("flexwatch.law.urls")),
     path("imports/", include("flexwatch.ingest.urls")),
     path("statistics/", include("flexwatch.stats.dashboard_urls")),
     path("statistics/published/", include("flexwatch.stats.snapshot_urls")),

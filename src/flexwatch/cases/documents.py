@@ -13,6 +13,7 @@ from flexwatch import vocab
 from flexwatch.accounts.scoping import Access
 from flexwatch.cases import screening
 from flexwatch.cases.models import Case, Person
+from flexwatch.law import casework, labels, store
 
 CASE_FIELDS = (
     "country",
@@ -167,6 +168,32 @@ def screening_for(
         return None
     seen = screening.seen(document["observations"], document["persons"])
     return screening.report(seen, language)
+
+
+def legislation_for(
+    access: Access, case: Case, document: dict[str, Any], language: str
+) -> dict[str, Any] | None:
+    """The offences the case may meet (decision support), for a reader who
+    may see its screening, since they are read from the same parts; None for
+    anyone else."""
+    if not (access.shows("observations") and access.shows("persons")):
+        return None
+    found = casework.report(
+        case.country,
+        case.exploitation_began,
+        case.exploitation_ended,
+        case.year,
+        document["observations"],
+        document["persons"],
+        language,
+        store.current_book(),
+    )
+    for match in found["matches"]:
+        for part in (*match["met"], *match["missing"]):
+            part["label"] = labels.GROUPS[part["group"]]
+        match["to_establish"] = [labels.GROUPS[g] for g in match["to_establish"]]
+        match["population_label"] = labels.POPULATIONS[match["population"]]
+    return found
 
 
 def _listing_values(case: Case) -> dict[str, Any]:

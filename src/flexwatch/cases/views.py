@@ -79,6 +79,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         ),
         "can_delete": scope_of(request).can("manage_organisation", case.owner_id),
         "screening": documents.screening_for(access, document, case_forms.language()),
+        "legislation": documents.legislation_for(
+            access, case, document, case_forms.language()
+        ),
     }
     return render(request, "cases/detail.html", context)
 
