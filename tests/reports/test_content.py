@@ -5,6 +5,7 @@ import pytest
 from flexwatch.reports import content, sections
 from flexwatch.stats import population
 from tests.reports.frames import made_up
+from tests.stats.test_disclosure import assert_protected, primary
 
 THRESHOLD = 5
 
@@ -163,3 +164,17 @@ def test_the_limits_count_those_left_out_in_the_period_only(frames, denominators
     limits = next(s for s in report.sections if s.key == "limits")
     sentence = next(n for n in limits.notes if "no identification decision" in n)
     assert f"({undecided})" in sentence
+
+
+@pytest.mark.parametrize("which", ["national", "comparison"])
+def test_no_suppressed_count_of_a_report_can_be_narrowed(which, request):
+    # The attacker of the disclosure tests reads every cell and margin the
+    # report publishes for one population and bounds what was suppressed.
+    report = request.getfixturevalue(which)
+
+    checked = 0
+    for publication in report.protected.publications.values():
+        assert_protected(publication)
+        checked += len(primary(publication))
+
+    assert checked, "the made-up data have small counts to protect"
