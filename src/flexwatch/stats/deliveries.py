@@ -19,9 +19,11 @@ suppressed: a statistical office receives every figure and applies its own
 disclosure control, so a delivery must not hide any. Tables published by the
 project itself pass ``stats.disclosure`` instead.
 
-The counts are those of ``stats.tables.registered_victims``; nothing here
-counts persons again. Writing the files is the only I/O, and each write is
-all or nothing.
+The counts are those of ``stats.tables.registered_victims``, or, for the
+layouts of persons in proceedings, of
+``stats.proceedings.suspects_prosecuted_convicted`` over the legal events
+under trafficking provisions; nothing here counts persons again. Writing
+the files is the only I/O, and each write is all or nothing.
 """
 
 import csv
