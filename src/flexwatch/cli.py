@@ -630,7 +630,7 @@ def stats_deliver(
         int, typer.Option(help="Counts below this are flagged confidential.")
     ] = 5,
 ) -> None:
-    """Write a table of registered victims in a Eurostat or UNODC layout.
+    """Write a Eurostat or UNODC layout of victims or persons in proceedings.
 
     Counts come from the cases the person may see in organisations where
     they may run statistics. Small counts are flagged c, not suppressed: a
@@ -661,8 +661,13 @@ def stats_deliver(
     except OSError as problem:
         errors.print(f"[red]Cannot write:[/red] {escape(str(problem))}")
         raise typer.Exit(1) from problem
+    noun = (
+        "persons in proceedings"
+        if actions.counted_as(result.layout) == "persons"
+        else "registered victims"
+    )
     console.print(
-        f"{escape(str(output))}: {result.victims} registered victims, "
+        f"{escape(str(output))}: {result.victims} {noun}, "
         f"{escape(country)} {year}; the delivery is in the audit trail."
     )
 

@@ -75,6 +75,25 @@ def test_a_workbook_is_written_when_the_name_asks_for_one(ws, two_cases, tmp_pat
     assert 1 in values and "c" not in values
 
 
+def test_a_layout_of_persons_in_proceedings_counts_the_users_suspects(
+    ws, two_cases, tmp_path
+):
+    target = tmp_path / "fi-2023-persons.csv"
+
+    result = _deliver("eurostat_persons_by_legal_status", str(target), *_options())
+
+    assert result.exit_code == 0, result.output
+    rows = _rows(target)
+    # The owner's case has one male suspect charged under FI RL 25:3.
+    assert _cell(rows, legal_status="suspected", sex="males") == ("1", "c")
+    assert _cell(rows, legal_status="prosecuted", sex="males") == ("1", "c")
+    assert _cell(rows, legal_status="convicted", sex="total") == ("0", "")
+    assert _cell(rows, legal_status="total", sex="total") == ("1", "c")
+    entry = AuditEntry.objects.get(action="statistics_delivered")
+    assert entry.detail["persons"] == 1 and "victims" not in entry.detail
+    assert "1 persons in proceedings" in " ".join(result.output.split())
+
+
 @pytest.mark.parametrize("role", ["viewer", "caseworker"])
 def test_someone_who_may_not_run_statistics_is_refused(ws, two_cases, tmp_path, role):
     target = tmp_path / "out.csv"

@@ -7,9 +7,12 @@ import openpyxl
 import polars as pl
 import pytest
 
+from flexwatch import vocab
 from flexwatch.stats import deliveries
 from flexwatch.stats.definitions import DefinitionError
 from flexwatch.stats.deliveries import (
+    PERSONS,
+    REGISTERED,
     DeliveryError,
     deliver,
     layouts,
@@ -17,10 +20,13 @@ from flexwatch.stats.deliveries import (
     write_csv,
     write_xlsx,
 )
+from flexwatch.stats.tables import TableError
 
-from .test_tables import frame, victim
+from .test_tables import event, events, frame, victim
 
 LAYOUTS = tuple(layouts())
+VICTIM_LAYOUTS = tuple(n for n, found in layouts().items() if found.table == REGISTERED)
+PERSON_LAYOUTS = tuple(n for n, found in layouts().items() if found.table == PERSONS)
 
 
 def cells(result) -> dict:
@@ -40,7 +46,7 @@ def mixed_frame() -> pl.DataFrame:
     )
 
 
-@pytest.mark.parametrize("name", LAYOUTS)
+@pytest.mark.parametrize("name", VICTIM_LAYOUTS)
 def test_every_category_of_the_layout_is_delivered_with_totals(name):
     result = deliver(name, mixed_frame(), country="FI", year=2023)
     layout = result.layout
@@ -55,7 +61,7 @@ def test_every_category_of_the_layout_is_delivered_with_totals(name):
     assert result.citation == layout.citation
 
 
-@pytest.mark.parametrize("name", LAYOUTS)
+@pytest.mark.parametrize("name", VICTIM_LAYOUTS)
 def test_totals_add_up_when_each_victim_has_one_form(name):
     result = deliver(name, mixed_frame(), country="FI", year=2023)
     layout = result.layout
@@ -71,7 +77,7 @@ def test_totals_add_up_when_each_victim_has_one_form(name):
     assert result.left_out == {"other_year": 1}
 
 
-@pytest.mark.parametrize("name", LAYOUTS)
+@pytest.mark.parametrize("name", VICTIM_LAYOUTS)
 def test_unknowns_are_delivered_not_dropped(name):
     result = deliver(name, mixed_frame(), country="FI", year=2023)
     table = cells(result)
@@ -91,6 +97,12 @@ def test_other_sex_unclassifiable_age_and_stateless_go_where_the_layout_says():
     assert total("eurostat_victims_by_citizenship", "other_eu") == 1
     assert total("eurostat_victims_by_citizenship", "unknown") == 1
     assert total("unodc_victims_detected", "unknown") == 1  # no form recorded
+    assert total("eurostat_victims_by_form_detail", "begging") == 1
+    assert total("eurostat_victims_by_form_detail", "other") == 0
+    assert total("eurostat_victims_by_country_of_citizenship", "UA") == 1
+    assert total("eurostat_victims_by_country_of_citizenship", "FI") == 1
+    assert total("eurostat_victims_by_country_of_citizenship", "stateless") == 1
+    assert total("unodc_victims_by_citizenship", "unknown") == 1  # not recorded
 
 
 @pytest.mark.parametrize(
@@ -170,6 +182,119 @@ def test_a_bad_request_is_refused(call, message):
             year=2023,
             threshold=arguments["threshold"],
         )
+
+
+def test_the_other_forms_split_counts_a_victim_once_in_each_form_category():
+    result = deliver(
+        "eurostat_victims_by_form_detail",
+        frame(
+            victim(forms=["illegal_adoption", "surrogacy_exploitation"]),
+            victim(forms=["forced_labour", "servitude", "begging"], sex="male"),
+            victim(forms=["organ_removal"]),
+        ),
+        country="FI",
+        year=2023,
+    )
+    table = cells(result)
+
+    assert table["other", "females"][0] == 1  # two forms that are both other
+    assert table["labour_exploitation", "males"][0] == 1
+    assert table["begging", "males"][0] == 1
+    assert table["organ_removal", "total"][0] == 1
+    assert table["total", "total"][0] == 3
+
+
+def test_every_country_of_citizenship_has_a_row_in_the_vocabulary_order():
+    result = deliver(
+        "eurostat_victims_by_country_of_citizenship",
+        frame(victim(), victim(citizenship="VN"), victim(citizenship="FI")),
+        country="FI",
+        year=2023,
+    )
+    rows = result.table["citizenship"].unique(maintain_order=True).to_list()
+
+    assert rows == [*vocab.vocabulary("citizenship").codes, "total"]
+    assert {"FI", "SE", "UA", "VN", "stateless", "unknown"} < set(rows)
+    assert rows[-3:] == ["stateless", "unknown", "total"]
+    assert cells(result)["FI", "females"] == (1, "c")
+    assert cells(result)["SE", "total"] == (0, "")
+
+
+# Persons in proceedings
+
+
+def suspects() -> pl.DataFrame:
+    """Suspects of a Finnish case of 2023 at every step, and others left out."""
+    return events(
+        event(person_id=1, stage="reported"),
+        event(person_id=2, stage="charged"),
+        event(person_id=2, stage="investigated", provision="FI RL 47:3a"),
+        event(person_id=3, stage="tried", outcome="convicted", sex="female"),
+        # Convicted under the lesser provision only: not of trafficking.
+        event(person_id=4, stage="tried", provision="FI RL 47:3a", outcome="convicted"),
+        event(person_id=5, stage="tried", outcome="convicted_other_offence"),
+        event(person_id=6, role="victim"),
+        event(person_id=7, country="EE", provision="EE KarS 133"),
+        event(person_id=8, year=2022),
+        event(person_id=9, is_synthetic=True),
+        event(person_id=10, sex=None),
+    )
+
+
+@pytest.mark.parametrize("name", PERSON_LAYOUTS)
+def test_suspects_of_trafficking_are_delivered_by_legal_status_and_sex(name):
+    result = deliver(name, suspects(), country="FI", year=2023)
+    layout = result.layout
+    table = cells(result)
+    suspected, prosecuted, convicted = layout.rows.categories
+    assert (suspected, prosecuted, convicted) == {
+        "eurostat_persons_by_legal_status": ("suspected", "prosecuted", "convicted"),
+        "unodc_persons_by_legal_status": (
+            "investigated_or_suspected",
+            "prosecuted",
+            "convicted",
+        ),
+    }[name]
+
+    assert table[suspected, "males"][0] == 3  # persons 1, 2 and 5
+    assert table[suspected, "females"][0] == 1
+    assert table[suspected, "unknown"][0] == 1  # person 10
+    assert table[prosecuted, "total"][0] == 4  # 2, 3, 5 and 10
+    assert table[convicted, "total"] == (1, "c")  # 3; not 4 nor 5
+    assert table["total", "total"][0] == result.victims == 5
+    assert result.left_out == {
+        "synthetic": 1,
+        "other_country": 1,
+        "not_a_suspect": 1,
+        "other_offence": 1,
+        "other_year": 1,
+    }
+    assert any("statuses nest" in note for note in result.notes)
+    assert "case's own year" in result.notes[0]
+
+
+def test_a_layout_of_persons_in_proceedings_needs_the_proceedings_frame():
+    with pytest.raises(TableError, match="no column provision, role"):
+        deliver(
+            "eurostat_persons_by_legal_status",
+            frame(victim()),
+            country="FI",
+            year=2023,
+        )
+
+
+def test_the_workbook_of_persons_says_which_offences_it_counts(tmp_path):
+    result = deliver(
+        "eurostat_persons_by_legal_status", suspects(), country="FI", year=2023
+    )
+    path = tmp_path / "persons.xlsx"
+    write_xlsx(result, path)
+
+    notes = dict(openpyxl.load_workbook(path)["notes"].iter_rows(values_only=True))
+    assert notes["persons counted"] == 5
+    assert notes["offences counted"].startswith("trafficking: ")
+    assert "registered victim" not in notes
+    assert notes["date basis"] == "case_year (year)"
 
 
 # Writing
@@ -277,7 +402,13 @@ def test_the_package_layouts_are_read():
         "crim_thb_vexp",
         "crim_thb_vsage",
         "eurostat_victims_by_citizenship",
+        "eurostat_victims_by_country_of_citizenship",
+        "eurostat_victims_by_form_detail",
+        "eurostat_persons_by_legal_status",
         "unodc_victims_detected",
+        "unodc_victims_by_age_and_sex",
+        "unodc_victims_by_citizenship",
+        "unodc_persons_by_legal_status",
     }
     assert load_layouts(GOOD, "good.yaml")["test_layout"].rows.dimension == (
         "age_category"
@@ -295,6 +426,13 @@ def test_the_package_layouts_are_read():
         ("table: registered_victims", "table: cases", "line 6: 'cases' is not a table"),
         ("    title: A test\n", "", "line 4: expected the keys"),
         ("[female]", "[]", "line 17: females must list"),
+        ("dimension: sex", "dimension: legal_status", "line 15: 'legal_status'"),
+        (
+            "date_basis: registration",
+            "date_basis: case_year",
+            "line 7: 'case_year' is not a date basis of registered_victims",
+        ),
+        ("[female]", "each", "line 17: females must list"),
     ],
 )
 def test_a_bad_layouts_file_is_refused_naming_file_and_line(old, new, message):

@@ -12,7 +12,8 @@
 - ``indicators`` (pure): indicator prevalence, cases by level of the
   continuum, and registered victims by assistance;
 - ``deliveries`` (``layouts.yaml``): the Eurostat and UNODC layouts of
-  registered victims, flagged rather than suppressed, written as CSV and
+  registered victims and of persons in proceedings for trafficking,
+  flagged rather than suppressed, written as CSV and
   XLSX; ``actions`` (Django) makes a delivery for a person, rights checked
   and audited;
 - ``population`` (reads files, no Django): population denominators and rates

@@ -66,10 +66,15 @@ def deliver(
             f"{user.username} may not run statistics in any organisation."
         )
 
-    victims = frames.victims(export.export_scope(scope))
+    # A layout of persons in proceedings counts from the legal events; an
+    # unknown name is refused by the delivery itself.
+    known = deliveries.layouts().get(layout)
+    persons = known is not None and counted_as(known) == "persons"
+    read = frames.proceedings if persons else frames.victims
+    frame = read(export.export_scope(scope))
     try:
         result = deliveries.deliver(
-            layout, victims, country=country, year=year, threshold=threshold
+            layout, frame, country=country, year=year, threshold=threshold
         )
     except deliveries.DeliveryError as problem:
         raise DeliveryRefused(str(problem)) from problem
@@ -83,7 +88,7 @@ def deliver(
             "country": country,
             "year": year,
             "threshold": threshold,
-            "victims": result.victims,
+            counted_as(result.layout): result.victims,
             "file": output.name,
         },
     )
@@ -178,3 +183,8 @@ def _counts(
         "information_loss": round(release.information_loss, 4),
         "file": output.name,
     }
+
+
+def counted_as(layout: deliveries.Layout) -> str:
+    """What a layout's total counts: ``victims``, or ``persons`` in proceedings."""
+    return "persons" if layout.table == deliveries.PERSONS else "victims"

@@ -19,9 +19,11 @@ suppressed: a statistical office receives every figure and applies its own
 disclosure control, so a delivery must not hide any. Tables published by the
 project itself pass ``stats.disclosure`` instead.
 
-The counts are those of ``stats.tables.registered_victims``; nothing here
-counts persons again. Writing the files is the only I/O, and each write is
-all or nothing.
+The counts are those of ``stats.tables.registered_victims``, or, for the
+layouts of persons in proceedings, of
+``stats.proceedings.suspects_prosecuted_convicted`` over the legal events
+under trafficking provisions; nothing here counts persons again. Writing
+the files is the only I/O, and each write is all or nothing.
 """
 
 import csv
@@ -43,11 +45,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from flexwatch import vocab
 from flexwatch.cases.neutralise import neutralise
 from flexwatch.stats.definitions import (
+    OTHER,
     DefinitionError,
     line_of,
+    offences,
     registered,
     scalar,
 )
+from flexwatch.stats.proceedings import SUSPECT, suspects_prosecuted_convicted
 from flexwatch.stats.tables import (
     BASES,
     COUNT,
@@ -55,6 +60,8 @@ from flexwatch.stats.tables import (
     REASONS,
     UNKNOWN,
     Basis,
+    check_columns,
+    leave_out,
     registered_victims,
 )
 
@@ -73,8 +80,14 @@ LAYOUT_KEYS = (
     "columns",
     "citation",
 )
-# The tables a layout can be built from.
-TABLES = ("registered_victims",)
+REGISTERED = "registered_victims"
+PERSONS = "persons_in_proceedings"
+# The legal statuses of persons in proceedings, as the proceedings table
+# counts them: each includes the next.
+LEGAL_STATUS = "legal_status"
+STATUSES = ("suspected", "prosecuted", "convicted")
+# The year of a person in proceedings is their case's own year.
+CASE_YEAR = "case_year"
 # Excel reads UTF-8 reliably only in a file that begins with a byte order
 # mark (as the case exports do).
 BOM = "\ufeff"
@@ -86,15 +99,21 @@ DEFINITION = (
 )
 LEFT_OUT_REASONS: Mapping[str, str] = {
     **REASONS,
+    "not_a_suspect": "the person is not a suspect (a victim's legal events)",
+    "other_offence": "none of the person's legal events is under a"
+    " trafficking provision of offences.yaml",
     "other_year": "the case's date on the layout's basis is in another year, "
     "or not recorded",
 }
 
 
-def _form_groups() -> tuple[str, ...]:
-    forms = vocab.vocabulary("exploitation_form")
-    groups = {str(forms.attribute(code, "eurostat_group")) for code in forms.codes}
-    return (*sorted(groups), UNKNOWN)
+def _forms_by(attribute: str) -> Callable[[], tuple[str, ...]]:
+    def produced() -> tuple[str, ...]:
+        forms = vocab.vocabulary("exploitation_form")
+        groups = {str(forms.attribute(code, attribute)) for code in forms.codes}
+        return (*sorted(groups), UNKNOWN)
+
+    return produced
 
 
 # The dimensions a layout can arrange, and the categories each produces.
@@ -102,8 +121,20 @@ PRODUCED: Mapping[str, Callable[[], tuple[str, ...]]] = {
     "sex": lambda: vocab.vocabulary("sex").codes,
     "age_category": lambda: vocab.vocabulary("age_category").codes,
     "citizenship_group": lambda: vocab.vocabulary("citizenship_group").codes,
-    "form_group": _form_groups,
+    "citizenship": lambda: vocab.vocabulary("citizenship").codes,
+    "form_group": _forms_by("eurostat_group"),
+    "eurostat_form": _forms_by("eurostat_form"),
+    LEGAL_STATUS: lambda: STATUSES,
 }
+# The tables a layout can be built from: the dimensions and date bases each
+# can arrange.
+TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    REGISTERED: (tuple(d for d in PRODUCED if d != LEGAL_STATUS), tuple(BASES)),
+    PERSONS: ((LEGAL_STATUS, "sex"), (CASE_YEAR,)),
+}
+# A layout's categories given as this word are every category the
+# dimension produces, each under its own code (countries of citizenship).
+EACH = "each"
 
 
 class DeliveryError(ValueError):
@@ -140,7 +171,7 @@ class Layout:
     collection: str
     title: str
     table: str
-    date_basis: Basis
+    date_basis: str
     rows: Axis
     columns: Axis
     citation: str
@@ -157,7 +188,8 @@ class Delivery:
         threshold: counts from 1 to ``threshold - 1`` are flagged.
         table: long form: the rows' dimension, the columns' dimension, then
             ``value`` and ``flag``; every category and ``total`` on each side.
-        victims: distinct registered victims counted.
+        victims: distinct persons counted: registered victims, or persons
+            in proceedings for a layout of ``persons_in_proceedings``.
         left_out: persons of the frame not counted, by reason
             (``LEFT_OUT_REASONS``).
         date_column: the case date the year is taken from.
@@ -214,10 +246,11 @@ def load_layouts(text: str, where: str) -> dict[str, Layout]:
 
 def _layout(name: str, node: yaml.Node, where: str) -> Layout:
     entries = _keyed(node, where, LAYOUT_KEYS)
-    table = _choice(entries["table"], where, TABLES, "table")
-    basis = _choice(entries["date_basis"], where, tuple(BASES), "date basis")
-    rows = _axis(entries["rows"], where)
-    columns = _axis(entries["columns"], where)
+    table = _choice(entries["table"], where, tuple(TABLES), "table")
+    dimensions, bases = TABLES[table]
+    basis = _choice(entries["date_basis"], where, bases, f"date basis of {table}")
+    rows = _axis(entries["rows"], where, dimensions)
+    columns = _axis(entries["columns"], where, dimensions)
     if rows.dimension == columns.dimension:
         raise DefinitionError(
             f"{where}, line {line_of(node)}: {name} has {rows.dimension} on both sides."
@@ -227,17 +260,20 @@ def _layout(name: str, node: yaml.Node, where: str) -> Layout:
         collection=scalar(entries["collection"], where),
         title=scalar(entries["title"], where),
         table=table,
-        date_basis=cast(Basis, basis),
+        date_basis=basis,
         rows=rows,
         columns=columns,
         citation=scalar(entries["citation"], where),
     )
 
 
-def _axis(node: yaml.Node, where: str) -> Axis:
+def _axis(node: yaml.Node, where: str, dimensions: tuple[str, ...]) -> Axis:
     entries = _keyed(node, where, ("dimension", "categories"))
-    dimension = _choice(entries["dimension"], where, tuple(PRODUCED), "dimension")
+    dimension = _choice(entries["dimension"], where, dimensions, "dimension")
     produced = PRODUCED[dimension]()
+    listed = entries["categories"]
+    if isinstance(listed, yaml.ScalarNode) and listed.value == EACH:
+        return Axis(dimension, {code: (code,) for code in produced})
 
     categories: dict[str, tuple[str, ...]] = {}
     seen: set[str] = set()
@@ -333,7 +369,7 @@ def _keyed(node: yaml.Node, where: str, keys: tuple[str, ...]) -> dict[str, yaml
 
 def deliver(
     layout_name: str,
-    victims_frame: pl.DataFrame,
+    frame: pl.DataFrame,
     *,
     country: str,
     year: int,
@@ -342,15 +378,18 @@ def deliver(
     """Build a layout's table for one reporting country and year.
 
     Every category of the layout has a cell, zero where nobody is counted,
-    and each side has a ``total``. A total counts distinct victims, so in a
-    layout by form of exploitation a victim of several forms makes the
-    cells add up to more than the total (the notes say so). Cells from 1
-    to ``threshold - 1`` are flagged ``c`` and kept: a statistical office
+    and each side has a ``total``. A total counts distinct persons, so in a
+    layout by form of exploitation a victim of several forms, and in one by
+    legal status a person both suspected and convicted, make the cells add
+    up to more than the total (the notes say so). Cells from 1 to
+    ``threshold - 1`` are flagged ``c`` and kept: a statistical office
     applies its own disclosure control and must receive every figure.
 
     Args:
         layout_name: a layout of ``layouts.yaml``.
-        victims_frame: the frame of ``stats.frames.victims``.
+        frame: the frame of ``stats.frames.victims`` for a layout of
+            registered victims, of ``stats.frames.proceedings`` for one of
+            persons in proceedings (``Layout.table`` says which).
         country: the reporting country; only its cases are counted.
         year: the reference year, on the layout's date basis.
         threshold: the smallest count not flagged confidential.
@@ -369,22 +408,17 @@ def deliver(
         raise DeliveryError(f"The threshold must be at least 1, not {threshold}.")
 
     rows, columns = layout.rows.dimension, layout.columns.dimension
-    count = _counter(layout, victims_frame, country, year)
+    source = _Source.of(layout, frame, country)
+    count = _counter(layout, source, year)
     cells = pl.concat(
         [count((rows, columns)), count((rows,)), count((columns,)), count(())],
         how="diagonal",
     ).fill_null(TOTAL)
     table = _complete(cells, layout).with_columns(_flag(threshold))
 
-    whole = registered_victims(
-        victims_frame,
-        date_basis=layout.date_basis,
-        by=("year",),
-        reporting_country=country,
-    )
     counted = int(table.filter(_is_total(layout))[VALUE].item())
-    left_out = {**whole.left_out}
-    if other := whole.victims - counted:
+    left_out = {**source.left_out}
+    if other := source.persons - counted:
         left_out["other_year"] = other
     return Delivery(
         layout=layout,
@@ -394,9 +428,97 @@ def deliver(
         table=table,
         victims=counted,
         left_out=left_out,
-        date_column=whole.date_column,
-        notes=_notes(layout, whole.date_column, threshold),
+        date_column=source.date_column,
+        notes=_notes(layout, source.date_column, threshold),
     )
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What a layout counts from: a count by dimensions, for every year.
+
+    ``count(by)`` gives ``year``, the dimensions ``by`` and ``victims`` (a
+    count of distinct persons); ``persons`` is how many it counts in all
+    years, ``left_out`` the persons of the frame it does not count.
+    """
+
+    count: Callable[[tuple[str, ...]], pl.DataFrame]
+    persons: int
+    left_out: Mapping[str, int]
+    date_column: str
+
+    @classmethod
+    def of(cls, layout: Layout, frame: pl.DataFrame, country: str) -> "_Source":
+        if layout.table == PERSONS:
+            return cls._persons(frame, country)
+
+        def count(by: tuple[str, ...]) -> pl.DataFrame:
+            return registered_victims(
+                frame,
+                date_basis=_basis(layout.date_basis),
+                by=("year", *by),
+                reporting_country=country,
+            ).counts
+
+        whole = registered_victims(
+            frame,
+            date_basis=_basis(layout.date_basis),
+            by=("year",),
+            reporting_country=country,
+        )
+        return cls(count, whole.victims, whole.left_out, whole.date_column)
+
+    @classmethod
+    def _persons(cls, frame: pl.DataFrame, country: str) -> "_Source":
+        """Suspects of trafficking offences, by the steps their cases reached."""
+        kept, left_out = _trafficking_suspects(frame, country)
+
+        def count(by: tuple[str, ...]) -> pl.DataFrame:
+            plain = tuple(name for name in by if name != LEGAL_STATUS)
+            counts = suspects_prosecuted_convicted(kept, by=("year", *plain)).counts
+            if LEGAL_STATUS not in by:
+                return counts.select("year", *plain, pl.col(STATUSES[0]).alias(COUNT))
+            return counts.unpivot(
+                on=list(STATUSES),
+                index=["year", *plain],
+                variable_name=LEGAL_STATUS,
+                value_name=COUNT,
+            )
+
+        return cls(count, kept["person_id"].n_unique(), left_out, "year")
+
+
+def _basis(basis: str) -> Basis:
+    """A layout's date basis of registered victims, as the table takes it."""
+    return cast(Basis, basis)
+
+
+def _trafficking_suspects(
+    frame: pl.DataFrame, country: str
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The legal events under trafficking provisions of the country's suspects.
+
+    Eurostat's and UNODC's collections count persons in proceedings for
+    trafficking, so a suspect with no event under a trafficking provision
+    of ``offences.yaml`` is left out (``other_offence``), and only the
+    trafficking events of the others decide how far their cases went.
+    """
+    check_columns(frame, {"person_id", "is_synthetic", "country", "role", "provision"})
+    categories = dict(offences().categories)
+    trafficking = (
+        pl.col("provision")
+        .replace_strict(categories, default=OTHER, return_dtype=pl.String)
+        .eq("trafficking")
+    )
+    charged = frame.filter(trafficking)["person_id"].unique().implode()
+    tests = {
+        "synthetic": pl.col("is_synthetic").fill_null(False),
+        "other_country": pl.col("country").ne_missing(country),
+        "not_a_suspect": pl.col("role").ne_missing(SUSPECT),
+        "other_offence": ~pl.col("person_id").is_in(charged),
+    }
+    kept, left_out = leave_out(frame, tests, "person_id")
+    return kept.filter(trafficking), left_out
 
 
 def _layout_named(name: str) -> Layout:
@@ -409,20 +531,14 @@ def _layout_named(name: str) -> Layout:
 
 
 def _counter(
-    layout: Layout, frame: pl.DataFrame, country: str, year: int
+    layout: Layout, source: _Source, year: int
 ) -> Callable[[tuple[str, ...]], pl.DataFrame]:
-    """A function counting the year's victims by some of the layout's sides,
+    """A function counting the year's persons by some of the layout's sides,
     in the collection's categories."""
     axes = {axis.dimension: axis for axis in (layout.rows, layout.columns)}
 
     def count(by: tuple[str, ...]) -> pl.DataFrame:
-        table = registered_victims(
-            frame,
-            date_basis=layout.date_basis,
-            by=("year", *by),
-            reporting_country=country,
-        )
-        cells = table.counts.filter(pl.col("year") == year).drop("year")
+        cells = source.count(by).filter(pl.col("year") == year).drop("year")
         for name in by:
             cells = cells.with_columns(_mapped(cells[name], axes[name]))
         return cells.group_by(list(by)).agg(pl.col(COUNT).sum().alias(VALUE))
@@ -474,8 +590,11 @@ def _is_total(layout: Layout) -> pl.Expr:
 
 
 def _notes(layout: Layout, date_column: str, threshold: int) -> tuple[str, ...]:
+    persons = layout.table == PERSONS
     notes = [
-        f"The year is the year of the case's {date_column}.",
+        "The year is the case's own year."
+        if persons
+        else f"The year is the year of the case's {date_column}.",
         f"Counts from 1 to {threshold - 1} are flagged {CONFIDENTIAL}"
         " (confidential) and delivered, not suppressed.",
         "Unknown is delivered as a category; "
@@ -488,7 +607,24 @@ def _notes(layout: Layout, date_column: str, threshold: int) -> tuple[str, ...]:
             " once under each, so the cells can add up to more than the total,"
             " which counts each victim once."
         )
+    if persons:
+        notes += _persons_notes(layout)
     return tuple(notes)
+
+
+def _persons_notes(layout: Layout) -> list[str]:
+    notes = [
+        "Suspects of trafficking are counted: persons with a legal event"
+        " under a trafficking provision of the offences file; a conviction"
+        " under another provision than the event's is not counted as one.",
+    ]
+    if LEGAL_STATUS in (layout.rows.dimension, layout.columns.dimension):
+        notes.append(
+            "The statuses nest: a convicted person is counted as prosecuted"
+            " and suspected as well, so the cells add up to more than the"
+            " total, which counts each person once."
+        )
+    return notes
 
 
 def _gathered(axis: Axis) -> str:
@@ -571,9 +707,13 @@ def _notes_sheet(result: Delivery) -> Iterator[tuple[str, Any]]:
     yield ("reporting country", result.country)
     yield ("reference year", result.year)
     yield ("date basis", f"{layout.date_basis} ({result.date_column})")
-    yield ("registered victim", DEFINITION)
-    yield ("counted as registered", ", ".join(sorted(registered().statuses)))
-    yield ("victims counted", result.victims)
+    if layout.table == PERSONS:
+        yield ("offences counted", f"trafficking: {offences().source}")
+        yield ("persons counted", result.victims)
+    else:
+        yield ("registered victim", DEFINITION)
+        yield ("counted as registered", ", ".join(sorted(registered().statuses)))
+        yield ("victims counted", result.victims)
     for reason, persons in result.left_out.items():
         yield (f"left out: {reason}", f"{persons} ({LEFT_OUT_REASONS[reason]})")
     yield (

@@ -50,7 +50,7 @@ COUNT = "victims"
 # Dimensions read from one column of the frame as they are.
 _PLAIN = ("sex", "citizenship", "sector", "country", "source_kind", "continuum")
 # Dimensions that give a victim a row for each form of exploitation of the case.
-PER_FORM = ("form", "form_group")
+PER_FORM = ("form", "form_group", "eurostat_form")
 
 # Why persons in the frame are not counted, in the order the reasons are tried.
 REASONS: Mapping[str, str] = {
@@ -277,16 +277,19 @@ def _form(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(listed.alias("form")).explode("form")
 
 
-def _form_group(frame: pl.DataFrame) -> pl.DataFrame:
-    forms = vocab.vocabulary("exploitation_form")
-    groups = {
-        code: str(forms.attribute(code, "eurostat_group")) for code in forms.codes
-    }
-    frame = _form(frame)
-    group = pl.col("form").replace_strict(
-        groups, default=UNKNOWN, return_dtype=pl.String
-    )
-    return frame.with_columns(group.alias("form_group"))
+def _rolled_up(attribute: str, name: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """The dimension ``name``: the forms grouped by an attribute of theirs."""
+
+    def derive(frame: pl.DataFrame) -> pl.DataFrame:
+        forms = vocab.vocabulary("exploitation_form")
+        groups = {code: str(forms.attribute(code, attribute)) for code in forms.codes}
+        frame = _form(frame)
+        group = pl.col("form").replace_strict(
+            groups, default=UNKNOWN, return_dtype=pl.String
+        )
+        return frame.with_columns(group.alias(name))
+
+    return derive
 
 
 # Every dimension a table can count by, and how its column is derived.
@@ -298,7 +301,8 @@ DIMENSIONS: Mapping[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
     "citizenship": _plain("citizenship"),
     "citizenship_group": _citizenship_group,
     "form": _form,
-    "form_group": _form_group,
+    "form_group": _rolled_up("eurostat_group", "form_group"),
+    "eurostat_form": _rolled_up("eurostat_form", "eurostat_form"),
     "sector": _plain("sector"),
     "country": _plain("country"),
     "source_kind": _plain("source_kind"),
@@ -312,6 +316,7 @@ NEEDED_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "citizenship_group": ("citizenship",),
     "form": ("forms",),
     "form_group": ("forms",),
+    "eurostat_form": ("forms",),
 }
 
 
