@@ -47,6 +47,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, linprog, milp
 
+from flexwatch.stats import hypercubes
+
 log = logging.getLogger(__name__)
 
 Key = tuple[str, ...]
@@ -56,6 +58,8 @@ Reason = Literal["primary", "secondary"]
 
 DEFAULT_THRESHOLD = 5
 DEFAULT_BASE = 5
+# Below this many cells the linear programs are quick and suppress least.
+HYPERCUBES_FROM = 500
 # Solver results are floating point: a deviation smaller than this is noise.
 _TOLERANCE = 1e-6
 
@@ -183,6 +187,7 @@ def protect(
     threshold: int = DEFAULT_THRESHOLD,
     *,
     suppress_small_margins: bool = False,
+    hypercubes_from: int = HYPERCUBES_FROM,
 ) -> Publication:
     """Suppress cells of tables published together, and protect what was.
 
@@ -192,6 +197,10 @@ def protect(
             of the interval every suppressed small count must keep.
         suppress_small_margins: Treat margins counting from 1 to
             threshold - 1 like small cells.
+        hypercubes_from: A table published alone with at least this many
+            cells hides its small cells in hypercubes first
+            (``stats.hypercubes``); only the cells no cube can hide go to the
+            linear programs, whose cost grows with the table's size.
 
     Returns:
         The published tables, with every suppression and its rule.
@@ -213,7 +222,11 @@ def protect(
     reasons: dict[int, Reason] = dict.fromkeys(
         _small(system, threshold, suppress_small_margins), "primary"
     )
-    for quantity in list(reasons):
+    small = list(reasons)
+    hidden = set()
+    if len(tables) == 1 and len(tables[0].cells) >= hypercubes_from:
+        hidden = _hide_in_hypercubes(system, reasons, threshold)
+    for quantity in [q for q in small if q not in hidden]:
         if not _protected(system, reasons, quantity, threshold):
             for other in _complements(system, reasons, quantity, threshold):
                 reasons[other] = "secondary"
@@ -549,6 +562,45 @@ def _attack(
         return np.inf if maximise else -np.inf
     _check_solved(result, "bound a suppressed value")
     return float(-result.fun if maximise else result.fun)
+
+
+def _hide_in_hypercubes(
+    system: _System, reasons: dict[int, Reason], threshold: int
+) -> set[int]:
+    """Hide the small cells of a lone table in hypercubes; those hidden.
+
+    Every corner of a chosen cube is suppressed (``secondary`` unless it is
+    small itself), which only widens what the attacker cannot see, so cubes
+    chosen later, and the linear programs after them, stay sound.
+    """
+    table = system.tables[0]
+    codes = [
+        sorted({key[d] for key in table.cells}) for d, _ in enumerate(table.dimensions)
+    ]
+    position = [{code: i for i, code in enumerate(axis)} for axis in codes]
+    counts = np.full([len(axis) for axis in codes], -1, dtype=np.int64)
+    quantity_at = {}
+    for key, count in table.cells.items():
+        at = tuple(position[d][code] for d, code in enumerate(key))
+        counts[at] = count
+        quantity_at[at] = system.shown[0][key]
+    suppressed = np.zeros(counts.shape, dtype=bool)
+    for at, quantity in quantity_at.items():
+        suppressed[at] = quantity in reasons
+
+    hidden = set()
+    for at, quantity in quantity_at.items():
+        if reasons.get(quantity) != "primary":
+            continue
+        cube = hypercubes.corners(counts, suppressed, at, threshold)
+        if cube is None:
+            continue
+        for corner in cube:
+            suppressed[corner] = True
+            reasons.setdefault(quantity_at[corner], "secondary")
+        hidden.add(quantity)
+    log.debug("Hypercubes hid %d small cells of %r", len(hidden), table.name)
+    return hidden
 
 
 def _complements(
