@@ -12,6 +12,7 @@ once together, so a report of many cases costs a weighing per kind of case.
 """
 
 import bisect
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,8 @@ from flexwatch.reports import labels
 from flexwatch.reports.formatting import Formatter
 from flexwatch.reports.labels import Gettext
 from flexwatch.stats import breaks
+
+log = logging.getLogger(__name__)
 
 # The language a country's provisions are written in, for their own titles.
 LANGUAGE_OF = {"FI": "fi", "EE": "et", "PL": "pl"}
@@ -201,6 +204,7 @@ def meeting(
         (*(kind[k] for k in keys), _met(book, kind, language))
         for kind in kinds.iter_rows(named=True)
     ]
+    log.info("Weighed %d cases as %d kinds of case", keyed.height, kinds.height)
     schema = {name: keyed.schema[name] for name in keys}
     met = pl.DataFrame(
         weighed, schema={**schema, "offence": pl.List(pl.String)}, orient="row"
