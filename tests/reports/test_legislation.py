@@ -8,9 +8,10 @@ from django.utils.translation import gettext
 
 from flexwatch import law
 from flexwatch.law.history import layered, parse_addition
-from flexwatch.reports import content, legislation
+from flexwatch.reports import content, legislation, render
 from flexwatch.reports.content import Frames, Request
 from flexwatch.stats import frames as stats_frames
+from flexwatch.stats import population
 
 # Indicators that together show act, means and purpose of Estonia's enslaving
 # offence before the 2012 reform and of its trafficking offence after it.
@@ -162,6 +163,18 @@ def test_cases_alike_are_weighed_once(monkeypatch):
     _section(_frames(cases))
 
     assert len(weighed) == 2
+
+
+def test_the_html_shows_the_offences_table_with_its_corner_named():
+    cases = [(n, 2013, MEETS) for n in range(1, 7)]
+    request = Request(countries=("EE",), first=2011, last=2013)
+    denominators = population.load(None)
+    report = render.build(_frames(cases), request, denominators)
+
+    page = render.html(report, denominators)
+
+    assert "<th>Offence, version in force</th>" in page
+    assert "<td>Trafficking in human beings</td>" in page
 
 
 def test_a_finnish_report_is_labelled_in_finnish():
