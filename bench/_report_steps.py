@@ -115,7 +115,10 @@ _FRAMES = ("victims", "proceedings", "assistance", "observations", "cases")
 
 
 def _frames(frames: Any, scope: Any, content: Any) -> Any:
-    return content.Frames(*(getattr(frames, name)(scope) for name in _FRAMES))
+    from flexwatch.law import store
+
+    read = (getattr(frames, name)(scope) for name in _FRAMES)
+    return content.Frames(*read, law=store.current_book())
 
 
 def _in_report(order: dict[str, Any]) -> Any:

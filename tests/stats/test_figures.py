@@ -60,7 +60,8 @@ def _event(n: int, stage: str, outcome: str | None = None) -> dict:
 
 def _frames(victims: list[dict], events: tuple[dict, ...] = ()) -> figures.Frames:
     people = pl.DataFrame(victims, schema=frames.SCHEMA)
-    cases = people.select(list(frames.CASES)).unique("case_id")
+    ended = pl.lit(None, pl.Date).alias("exploitation_ended")
+    cases = people.with_columns(ended).select(list(frames.CASES)).unique("case_id")
     return figures.Frames(
         victims=people,
         proceedings=pl.DataFrame(list(events), schema=_schema(frames.PROCEEDINGS)),

@@ -21,6 +21,7 @@ from flexwatch.accounts import audit
 from flexwatch.accounts.models import User
 from flexwatch.accounts.scoping import scope_for
 from flexwatch.cases import export
+from flexwatch.law import store
 from flexwatch.reports import content, render
 from flexwatch.reports.sections import RequestError
 from flexwatch.stats import frames, population
@@ -79,6 +80,8 @@ def make(
         frames.assistance(shown),
         frames.observations(shown),
         frames.cases(shown),
+        # The law as the case page weighs it: the files and added versions.
+        law=store.current_book(),
     )
     denominators = population.load(Path(settings.DATA_DIR) / "population")
 

@@ -25,6 +25,7 @@ import polars as pl
 
 from flexwatch.reports import charts, labels, sections
 from flexwatch.reports.labels import Gettext
+from flexwatch.reports.legislation import Listing
 from flexwatch.reports.published import Protected, Shown, lay_out, protect
 from flexwatch.reports.sections import Frames, Plan, Rate, Request
 from flexwatch.stats import population
@@ -50,6 +51,7 @@ class Section:
         key: The section's name in ``sections.ORDER``.
         title: Its heading in the report's language.
         tables: Its tables, read from published values only.
+        listings: Its tables of facts that are not counts (the law in force).
         charts: A Vega-Lite specification per chart (``reports.charts``).
         rates: Registered victims per 100,000 inhabitants, where shown.
         missing: Sentences saying which data the section lacks.
@@ -59,6 +61,7 @@ class Section:
     key: str
     title: str
     tables: tuple[Shown, ...] = ()
+    listings: tuple[Listing, ...] = ()
     charts: tuple[dict[str, Any], ...] = ()
     rates: tuple[Rate, ...] = ()
     missing: tuple[str, ...] = ()
@@ -154,6 +157,7 @@ def _section(
         key=plan.key,
         title=plan.title,
         tables=tuple(tables),
+        listings=plan.listings,
         charts=tuple(_charts(plan, tables, rates, request, gettext)),
         rates=tuple(rates),
         missing=plan.missing,

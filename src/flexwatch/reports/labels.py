@@ -152,5 +152,6 @@ def dimension_title(dimension: str, gettext: Gettext) -> str:
         "assistance": gettext("Assistance"),
         "step": gettext("Furthest step reached"),
         "status": gettext("Status"),
+        "offence": gettext("Offence, version in force"),
     }
     return titles.get(dimension, dimension)

@@ -101,11 +101,12 @@ def _section(
     return {
         "key": section.key,
         "title": section.title,
-        "short": not (section.tables or section.rates),
+        "short": not (section.tables or section.rates or section.listings),
         "intro": _intro(report, section.key),
         "missing": section.missing,
         "notes": section.notes,
         "tables": [_table(t, report, fmt) for t in section.tables],
+        "listings": section.listings,
         "charts": [_chart(spec, report, for_print) for spec in section.charts],
         "rates": [_rate(rate, report, fmt) for rate in section.rates],
     }

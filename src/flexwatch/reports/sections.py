@@ -14,14 +14,16 @@ from typing import ClassVar
 
 import polars as pl
 
-from flexwatch import vocab
+from flexwatch import law, vocab
 from flexwatch.assessment import frameworks
 from flexwatch.assessment.model import Indicator, UnknownFramework
-from flexwatch.reports import labels
+from flexwatch.law.model import LawBook
+from flexwatch.reports import labels, legislation
 from flexwatch.reports.formatting import Formatter
 from flexwatch.reports.labels import Gettext
+from flexwatch.reports.legislation import Listing
 from flexwatch.reports.published import Draft, View, draft
-from flexwatch.stats import disclosure, indicators, proceedings, tables
+from flexwatch.stats import breaks, disclosure, indicators, proceedings, tables
 from flexwatch.stats.definitions import FUNNEL
 
 ORDER = (
@@ -50,13 +52,20 @@ class RequestError(ValueError):
 
 @dataclass(frozen=True)
 class Frames:
-    """The frames of ``stats.frames`` a report counts from."""
+    """The frames of ``stats.frames`` a report counts from.
+
+    ``law`` is the law the cases are weighed against: the Django side
+    passes the provisions with their added versions
+    (``law.store.current_book``), as the case page does; None reads the
+    package's files alone.
+    """
 
     victims: pl.DataFrame
     proceedings: pl.DataFrame
     assistance: pl.DataFrame
     observations: pl.DataFrame
     cases: pl.DataFrame
+    law: LawBook | None = None
 
     def of(self, countries: Sequence[str]) -> "Frames":
         """The frames of cases in ``countries`` only."""
@@ -67,6 +76,7 @@ class Frames:
             assistance=self.assistance,
             observations=self.observations.filter(chosen),
             cases=self.cases.filter(chosen),
+            law=self.law,
         )
 
 
@@ -190,6 +200,7 @@ class Plan:
         title: Its heading.
         intro: What the section shows and from which data.
         drafts: Its tables of true counts.
+        listings: Its tables of facts that are not counts (the law).
         rates_from: The draft whose totals by year give rates per 100,000.
         missing: Sentences saying which data are missing.
         notes: Sentences a reader needs.
@@ -201,6 +212,7 @@ class Plan:
     title: str
     intro: str = ""
     drafts: tuple[Draft, ...] = ()
+    listings: tuple[Listing, ...] = ()
     rates_from: str | None = None
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -831,15 +843,90 @@ def _media(frames: Frames, request: Request, gettext: Gettext) -> Plan:
 
 
 def _legislation(frames: Frames, request: Request, gettext: Gettext) -> Plan:
-    return _absent(
-        "legislation",
-        gettext("Legislation"),
-        gettext(
-            "The provisions of each country are not yet held in this system:"
-            " this section will compare them once the legislation module is"
-            " in use."
+    book = frames.law or law.book()
+    where = (request.countries, request.first, request.last)
+    listing = legislation.in_force(book, *where, request.language, gettext)
+    counted = _offence_cases(frames, request, book, gettext)
+
+    missing = []
+    if listing is None:
+        missing.append(
+            gettext("No offence of %(where)s is held in this system.")
+            % {"where": _where(request)}
+        )
+    if counted is None:
+        what = gettext("No case whose screening shows every element of an offence")
+        missing.append(_nothing(what, request, gettext))
+    found_breaks = legislation.series_breaks(*where, request.language, gettext)
+    return Plan(
+        key="legislation",
+        title=gettext("Legislation"),
+        intro=gettext(
+            "The offences of each country in force during the period, the"
+            " changes of the law that split the series, how each country's"
+            " trafficking offence compares with Directive 2011/36/EU as"
+            " amended, and the cases whose screening shows every element of"
+            " an offence. This is decision support, not a legal finding:"
+            " whether an offence was committed is for the authorities and"
+            " the courts."
+        ),
+        drafts=_kept(counted),
+        listings=(listing,) if listing else (),
+        missing=tuple(missing),
+        notes=(
+            *(found_breaks or (_no_break(gettext),)),
+            *legislation.gaps(
+                book, request.countries, request.last, request.language, gettext
+            ),
+            gettext(
+                "A case is counted under every version of an offence whose"
+                " elements its screening shows, so the table adds up to more"
+                " than the cases; cases whose indicators are not shared with"
+                " you are not weighed."
+            ),
         ),
     )
+
+
+def _no_break(gettext: Gettext) -> str:
+    return gettext(
+        "No change of the law that defines what is counted (series break)"
+        " falls within the period."
+    )
+
+
+def _offence_cases(
+    frames: Frames, request: Request, book: LawBook, gettext: Gettext
+) -> Draft | None:
+    """Cases of the period whose screening shows every element of an offence."""
+    chosen = frames.cases.filter(pl.col("year").is_between(request.first, request.last))
+    if not request.include_synthetic:
+        chosen = chosen.filter(pl.col("is_synthetic").ne_missing(True))
+    if "observations_shared" in chosen.columns:
+        chosen = chosen.filter(pl.col("observations_shared"))
+    counts = legislation.meeting(
+        book, chosen, frames.observations, frames.victims, request.language
+    )
+    title = gettext("Cases whose screening shows every element of an offence")
+    dimensions = (*request.by_country, "year", "offence")
+    views = (View("offence", request.columns, title, totals=False),)
+    found = _draft(
+        counts,
+        dimensions,
+        views,
+        request,
+        name="offence_cases",
+        population="offence_cases",
+        count=legislation.COUNT,
+    )
+    named = [
+        legislation.offence(provision, version, request.language)
+        for country in request.countries
+        for provision, version in legislation.offences(
+            book, country, request.first, request.last
+        )
+    ]
+    return _ordered(found, "offence", named)
 
 
 def _interviews(frames: Frames, request: Request, gettext: Gettext) -> Plan:
@@ -867,10 +954,7 @@ def _general_limits(request: Request, gettext: Gettext) -> Plan:
             "Unknown is shown as a category of its own: a sector, a sex or an"
             " age not recorded is never left out nor guessed."
         ),
-        gettext(
-            "Changes of the law (series breaks) are not yet marked in the"
-            " tables; the legislation module will mark them."
-        ),
+        _breaks_limit(request, gettext),
     ]
     if request.include_synthetic:
         sentences.insert(
@@ -883,6 +967,19 @@ def _general_limits(request: Request, gettext: Gettext) -> Plan:
     return Plan(
         key="limits", title=gettext("Limits of the data"), notes=tuple(sentences)
     )
+
+
+def _breaks_limit(request: Request, gettext: Gettext) -> str:
+    found = breaks.within(request.countries, request.first, request.last)
+    if not found:
+        return _no_break(gettext)
+    days = Formatter(request.language)
+    named = ", ".join(f"{b.country} {days.date(b.date)}" for b in found)
+    return gettext(
+        "The law that defines what is counted changed within the period"
+        " (%(breaks)s): counts before and after a series break are not of the"
+        " same thing; the legislation section names each change."
+    ) % {"breaks": named}
 
 
 def limits(plans: Sequence[Plan], request: Request, gettext: Gettext) -> Plan:

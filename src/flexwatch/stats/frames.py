@@ -116,6 +116,7 @@ CASES: dict[str, tuple[pl.DataType, str]] = {
     "registered_on": (pl.Date(), "registered_on"),
     "identified_on": (pl.Date(), "identified_on"),
     "exploitation_began": (pl.Date(), "exploitation_began"),
+    "exploitation_ended": (pl.Date(), "exploitation_ended"),
     "continuum": (pl.String(), "continuum"),
     "is_synthetic": (pl.Boolean(), "is_synthetic"),
 }
@@ -145,6 +146,9 @@ _CASE_FIELDS_OF_EVENTS = {
 _DATED_CASE_FIELDS = _CASE_FIELDS_OF_EVENTS | {
     name: name for name in ("registered_on", "identified_on", "exploitation_began")
 }
+# The cases frame also carries when exploitation ended, which decides the law
+# a case is weighed under (the report's legislation section).
+_CASE_FRAME_FIELDS = _DATED_CASE_FIELDS | {"exploitation_ended": "exploitation_ended"}
 
 
 def victims(who: User | Actor | Scope) -> pl.DataFrame:
@@ -280,7 +284,7 @@ def cases(who: User | Actor | Scope) -> pl.DataFrame:
         .order_by("id")
         .values_list(*(path for _, path in CASES.values()))
     )
-    frame = _blank(_read(rows, CASES), accesses, _DATED_CASE_FIELDS)
+    frame = _blank(_read(rows, CASES), accesses, _CASE_FRAME_FIELDS)
     shared = ~pl.col("owner_id").is_in(hidden)
     frame = frame.with_columns(shared.alias("observations_shared"))
 
