@@ -39,7 +39,7 @@ margins are still the sums of the rounded cells.
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, product
 from numbers import Integral
 from typing import Literal
 
@@ -60,6 +60,8 @@ DEFAULT_THRESHOLD = 5
 DEFAULT_BASE = 5
 # Below this many cells the linear programs are quick and suppress least.
 HYPERCUBES_FROM = 500
+# Other codes per dimension in the box around a cell no hypercube can hide.
+NEARBY = 3
 # Solver results are floating point: a deviation smaller than this is noise.
 _TOLERANCE = 1e-6
 
@@ -569,9 +571,10 @@ def _hide_in_hypercubes(
 ) -> set[int]:
     """Hide the small cells of a lone table in hypercubes; those hidden.
 
-    Every corner of a chosen cube is suppressed (``secondary`` unless it is
-    small itself), which only widens what the attacker cannot see, so cubes
-    chosen later, and the linear programs after them, stay sound.
+    A cell no cube can hide is tried in a small box around it
+    (``_nearby``). Every cell chosen is suppressed (``secondary`` unless it
+    is small itself), which only widens what the attacker cannot see, so
+    cubes chosen later, and the linear programs after them, stay sound.
     """
     table = system.tables[0]
     codes = [
@@ -594,6 +597,8 @@ def _hide_in_hypercubes(
             continue
         cube = hypercubes.corners(counts, suppressed, at, threshold)
         if cube is None:
+            cube = _nearby(table, codes, counts, suppressed, at, threshold)
+        if cube is None:
             continue
         for corner in cube:
             suppressed[corner] = True
@@ -601,6 +606,50 @@ def _hide_in_hypercubes(
         hidden.add(quantity)
     log.debug("Hypercubes hid %d small cells of %r", len(hidden), table.name)
     return hidden
+
+
+def _nearby(
+    table: Table,
+    codes: list[list[str]],
+    counts: np.ndarray,
+    suppressed: np.ndarray,
+    at: tuple[int, ...],
+    threshold: int,
+) -> list[tuple[int, ...]] | None:
+    """Cells near ``at`` whose suppression lets it rise unseen, or None.
+
+    The box is ``at``'s codes and a few of the most populous others in each
+    dimension. A change confined to the box that keeps every margin of the
+    box keeps every margin of the table, since no cell outside it moves; so
+    ``_rise`` may be solved on the box alone, its margins held, at the cost
+    of a small program instead of one over the whole table.
+    """
+    lines = hypercubes.partners(counts, at, NEARBY)
+    if lines is None:
+        return None
+    axes = [sorted({home, *others}) for home, others in zip(at, lines, strict=True)]
+    box = [index for index in product(*axes) if counts[index] >= 0]
+    key_of = {index: tuple(codes[d][i] for d, i in enumerate(index)) for index in box}
+    local = _system(
+        (Table(table.dimensions, {key_of[i]: int(counts[i]) for i in box}, table.name),)
+    )
+    index_of = {local.shown[0][key]: index for index, key in key_of.items()}
+    hidden: dict[int, Reason] = {
+        q: "secondary" for q, index in index_of.items() if suppressed[index]
+    }
+    quantity = local.shown[0][key_of[at]]
+
+    published = np.flatnonzero(_published(local, hidden))
+    cell_costs, margin_costs = _costs(local, published)
+    result = _rise(local, published, quantity, threshold, cell_costs, (margin_costs, 0))
+    if result.status != 0:
+        return None
+    moved = np.abs(local.sums[published] @ result.x[: local.counts.size]) > _TOLERANCE
+    changed = published[moved].tolist()
+    # Held margins cannot move; one that does is solver noise, and unsafe.
+    if any(q not in index_of for q in changed):
+        return None
+    return [at, *(index_of[q] for q in changed)]
 
 
 def _complements(

@@ -44,14 +44,14 @@ def corners(
         Every corner of the chosen cube, ``cell`` first; None when no cube
         of non-zero counts is wide enough (a dimension with one code, say).
     """
-    partners = _partners(counts, cell)
-    if partners is None:
+    found = partners(counts, cell, max(1, int(MOST_CUBES ** (1 / counts.ndim))))
+    if found is None:
         return None
     offsets = np.array(list(product((0, 1), repeat=counts.ndim)), dtype=bool)
     odd = offsets.sum(axis=1) % 2 == 1
 
     # Index of every corner of every cube: cubes x corners x dimensions.
-    chosen = np.array(list(product(*partners)), dtype=int)
+    chosen = np.array(list(product(*found)), dtype=int)
     home = np.array(cell, dtype=int)
     index = np.where(offsets[np.newaxis], chosen[:, np.newaxis], home)
     at = tuple(index[..., d] for d in range(counts.ndim))
@@ -69,10 +69,14 @@ def corners(
     return [tuple(int(i) for i in corner) for corner in index[order[0]]]
 
 
-def _partners(counts: np.ndarray, cell: tuple[int, ...]) -> list[list[int]] | None:
-    """For each dimension, the other codes a cube may take, most populous first."""
-    keep = max(1, int(MOST_CUBES ** (1 / counts.ndim)))
-    partners = []
+def partners(
+    counts: np.ndarray, cell: tuple[int, ...], keep: int
+) -> list[list[int]] | None:
+    """For each dimension, up to ``keep`` other codes, most populous first.
+
+    None when a dimension has no other code with a count on ``cell``'s line.
+    """
+    found = []
     for d, home in enumerate(cell):
         # The counts along the line through ``cell`` in dimension d.
         rest = tuple(code for i, code in enumerate(cell) if i != d)
@@ -81,5 +85,5 @@ def _partners(counts: np.ndarray, cell: tuple[int, ...]) -> list[list[int]] | No
         others = [i for i in ranked if i != home and line[i] > 0]
         if not others:
             return None
-        partners.append([int(i) for i in others[:keep]])
-    return partners
+        found.append([int(i) for i in others[:keep]])
+    return found
