@@ -44,6 +44,16 @@ def _django() -> None:
         raise typer.Exit(2) from problem
 
 
+def _active_user(username: str) -> Any:
+    """The active user named on the command line, or a clear exit."""
+    from flexwatch.accounts.models import User
+
+    person = User.objects.filter(username=username, is_active=True).first()
+    if person is None:
+        raise typer.BadParameter(f"No active user {username!r}.", param_hint="--user")
+    return person
+
+
 def _version(value: bool) -> None:
     if value:
         console.print(f"flexwatch {__version__}")
@@ -349,15 +359,12 @@ def export_cases(
     _django()
     from rich.markup import escape
 
-    from flexwatch.accounts.models import User
     from flexwatch.cases import export
     from flexwatch.cases.forms import CaseFilterForm
 
     if fmt == "htcds" and table not in (None, "persons"):
         raise typer.BadParameter("HTCDS has one row per victim: leave --table out.")
-    person = User.objects.filter(username=user, is_active=True).first()
-    if person is None:
-        raise typer.BadParameter(f"No active user {user!r}.", param_hint="--user")
+    person = _active_user(user)
     chosen = {
         "country": country,
         "year": year,
@@ -645,12 +652,9 @@ def stats_deliver(
     _django()
     from rich.markup import escape
 
-    from flexwatch.accounts.models import User
     from flexwatch.stats import actions
 
-    person = User.objects.filter(username=user, is_active=True).first()
-    if person is None:
-        raise typer.BadParameter(f"No active user {user!r}.", param_hint="--user")
+    person = _active_user(user)
     try:
         result = actions.deliver(
             person, layout, output, country=country, year=year, threshold=threshold
@@ -670,15 +674,6 @@ def stats_deliver(
         f"{escape(str(output))}: {result.victims} {noun}, "
         f"{escape(country)} {year}; the delivery is in the audit trail."
     )
-
-
-def _active_user(username: str) -> Any:
-    from flexwatch.accounts.models import User
-
-    person = User.objects.filter(username=username, is_active=True).first()
-    if person is None:
-        raise typer.BadParameter(f"No active user {username!r}.", param_hint="--user")
-    return person
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -1179,13 +1174,10 @@ def _report(
     _django()
     from rich.markup import escape
 
-    from flexwatch.accounts.models import User
     from flexwatch.reports import actions
     from flexwatch.reports.content import Request
 
-    person = User.objects.filter(username=user, is_active=True).first()
-    if person is None:
-        raise typer.BadParameter(f"No active user {user!r}.", param_hint="--user")
+    person = _active_user(user)
     request = Request(
         tuple(countries),
         first,
